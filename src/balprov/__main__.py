@@ -1,0 +1,3 @@
+from balprov.cli import main
+
+main()

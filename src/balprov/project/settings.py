@@ -1,0 +1,106 @@
+"""balprov.yaml: operators, state backend, rule severities."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from balprov.diagnostics import Severity
+from balprov.errors import ConfigError
+from balprov.loading import PositionIndex, load_yaml
+from balprov.resources import schema_path
+
+CONFIG_NAME = "balprov.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    id: str
+    domain: str
+    provider: dict[str, Any] = field(default_factory=lambda: {"type": "local"})
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    root: Path
+    config_path: Path
+    operators: dict[str, Operator]
+    cabinets_dir: Path
+    state_backend: str = "sqlite"
+    state_path: Path | None = None
+    severities: dict[str, Severity] = field(default_factory=dict)
+
+    def display(self, path: Path) -> str:
+        """A path as messages show it: relative to the folder holding balprov.yaml."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def find_config(start: Path) -> Path:
+    for folder in (start.resolve(), *start.resolve().parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(f"no {CONFIG_NAME} in {start} or any parent folder (or pass --config PATH)")
+
+
+def load_project(config: Path | None, cwd: Path) -> Project:
+    path = config if config is not None else find_config(cwd)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    name = path.name if config is None else str(path)
+    loaded = load_yaml(raw)
+    if loaded.problems:
+        first = loaded.problems[0]
+        raise ConfigError(f"{name}:{first.line}:{first.column}: [{first.rule}] {first.message}")
+    data = loaded.data
+    _check_schema(data, loaded.text, name)
+    root = path.resolve().parent
+    severities = _severities(data.get("rules", {}), loaded.text, name)
+    operators = {
+        op["id"]: Operator(op["id"], op["domain"], dict(op.get("provider", {"type": "local"})))
+        for op in data["operators"]
+    }
+    state = data.get("state", {})
+    return Project(
+        root=root,
+        config_path=path.resolve(),
+        operators=operators,
+        cabinets_dir=root / data.get("cabinets", "cabinets"),
+        state_backend=state.get("backend", "sqlite"),
+        state_path=root / state.get("path", ".balprov/state.db"),
+        severities=severities,
+    )
+
+
+def _check_schema(data: Any, text: str, name: str) -> None:
+    schema = json.loads(schema_path("balprov.schema.json").read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        pointer = "".join(f"/{part}" for part in error.absolute_path)
+        line, column = PositionIndex(text).locate(pointer)
+        raise ConfigError(f"{name}:{line}:{column}: {error.message}")
+    ids = [op["id"] for op in data["operators"]]
+    for index, op_id in enumerate(ids):
+        if op_id in ids[:index]:
+            line, column = PositionIndex(text).locate(f"/operators/{index}/id")
+            raise ConfigError(f"{name}:{line}:{column}: operator id {op_id!r} is declared twice")
+
+
+def _severities(overrides: dict[str, str], text: str, name: str) -> dict[str, Severity]:
+    from balprov.rules import RULES  # the rule registry names the slugs a setting may use
+
+    for slug in overrides:
+        if slug not in RULES:
+            line, column = PositionIndex(text).locate(f"/rules/{slug}", at_key=True)
+            raise ConfigError(f"{name}:{line}:{column}: unknown rule {slug!r} (see `balprov rules`)")
+    return {slug: Severity(level) for slug, level in overrides.items()}

@@ -1,0 +1,33 @@
+"""A delegation whose `validUntil` has passed is still listed.
+
+An expired replacement grants nothing any more; the definition should say so by removing it, so
+that the file tells the truth to whoever reads it next. Today is the machine's date, or `--today`.
+
+Passing (today 2026-11-29):
+
+    validUntil: 2027-01-31
+
+Failing (today 2026-11-29):
+
+    validUntil: 2026-10-31
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from balprov.rules.base import Finding, RuleContext, items_of, spec_of
+
+ID = "delegation-expired"
+LEVEL = "warning"
+
+
+def check(document: Any, context: RuleContext) -> Iterator[Finding]:
+    for index, item in items_of(spec_of(document), "delegataires"):
+        end = item.get("validUntil")
+        if isinstance(end, str) and end < context.today:
+            yield Finding(
+                f"/spec/delegataires/{index}/validUntil",
+                f"delegation of {item.get('id', '?')} ended on {end}: remove it from the file",
+            )

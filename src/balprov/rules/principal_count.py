@@ -1,0 +1,45 @@
+"""Exactly one cotitulaire is the principal.
+
+The cotitulaires designate one cotitulaire principal, the operational owner: only the principal
+creates or deletes the mailbox (fiche, section 2). None, or two, leaves nobody accountable.
+
+Passing:
+
+    cotitulaires:
+      - {rpps: "10107592585", principal: true, ...}
+      - {rpps: "10001045367", ...}
+
+Failing:
+
+    cotitulaires:
+      - {rpps: "10107592585", principal: true, ...}
+      - {rpps: "10001045367", principal: true, ...}   # a second principal
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from balprov.rules.base import Finding, RuleContext, items_of, spec_of
+
+ID = "principal-count"
+LEVEL = "error"
+
+
+def check(document: Any, context: RuleContext) -> Iterator[Finding]:
+    spec = spec_of(document)
+    if not isinstance(spec.get("cotitulaires"), list) or not spec["cotitulaires"]:
+        return
+    principals = [index for index, item in items_of(spec, "cotitulaires") if item.get("principal") is True]
+    if not principals:
+        yield Finding(
+            "/spec/cotitulaires",
+            "no cotitulaire is the principal: mark exactly one with `principal: true`",
+            at_key=True,
+        )
+    for index in principals[1:]:
+        yield Finding(
+            f"/spec/cotitulaires/{index}/principal",
+            f"a second principal (the first is cotitulaire #{principals[0] + 1}): exactly one is allowed",
+        )
