@@ -12,8 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
+# The whole pipeline on the shipped examples: validate, plan (saved), apply that plan to the embedded
+# state and the local provider, then plan again: the second plan must find nothing to do.
 demo: $(STAMP)
 	$(BIN)/balprov validate
+	$(BIN)/balprov plan -o .balprov/demo-plan.json
+	$(BIN)/balprov apply .balprov/demo-plan.json
+	$(BIN)/balprov plan --detailed-exitcode
+	$(BIN)/balprov state list
 
 test: $(STAMP) lint typecheck unit
 

@@ -12,7 +12,8 @@ from balprov.errors import UsageError
 from balprov.rules import RULES
 
 
-def list_rules(severities: dict[str, Severity], output_format: str, stdout: TextIO = sys.stdout) -> int:
+def list_rules(severities: dict[str, Severity], output_format: str, stdout: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout  # looked up per call: tests and callers swap sys.stdout
     rows = [
         {
             "rule": rule.id,
@@ -33,7 +34,8 @@ def list_rules(severities: dict[str, Severity], output_format: str, stdout: Text
     return 0
 
 
-def explain(slug: str, stdout: TextIO = sys.stdout) -> int:
+def explain(slug: str, stdout: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout  # looked up per call: tests and callers swap sys.stdout
     rule = RULES.get(slug)
     if rule is None:
         close = difflib.get_close_matches(slug, RULES, n=1)

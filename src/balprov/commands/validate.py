@@ -27,7 +27,8 @@ class ValidateCommand:
     output: Path | None = None
 
 
-def run(command: ValidateCommand, stdout: TextIO = sys.stdout) -> int:
+def run(command: ValidateCommand, stdout: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout  # looked up per call: tests and callers swap sys.stdout
     project = load_project(command.config, command.cwd)
     paths = [command.cwd / p for p in command.paths] or [project.cabinets_dir]
     report = validate(project, ValidateOptions(paths=paths, today=command.today, jobs=command.jobs))

@@ -1,0 +1,1 @@
+"""Applying: a plan executed mailbox by mailbox through providers, each success recorded in the state."""

@@ -1,0 +1,104 @@
+"""`balprov apply [PLANFILE]`: exit 0 applied, 1 error (nothing changed), 3 partly applied."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from balprov.applying.actor import current_actor
+from balprov.applying.execute import ApplyOutcome, execute
+from balprov.applying.guard import PlanRefused, check_applicable, check_deletions
+from balprov.commands.plan import current_plan
+from balprov.planning.model import Change
+from balprov.planning.planfile import read_plan
+from balprov.project import load_project
+from balprov.providers.pool import ProviderPool
+from balprov.rendering import render_plan
+from balprov.state.open import open_state
+
+EXIT_OK, EXIT_ERROR = 0, 1
+
+
+@dataclass(frozen=True)
+class ApplyCommand:
+    config: Path | None
+    cwd: Path
+    today: str
+    plan_file: Path | None = None
+    auto_approve: bool = False
+    allow_delete: bool = False
+    continue_on_error: bool = False
+    lock_timeout: float = 0.0
+    color: bool = False
+    confirm: Callable[[str], bool] | None = None  # None: no terminal to ask on
+
+
+def run(command: ApplyCommand, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout  # looked up per call: tests and callers swap sys.stdout
+    stderr = stderr or sys.stderr  # looked up per call: tests and callers swap sys.stderr
+    project = load_project(command.config, command.cwd)
+    saved = read_plan(command.plan_file) if command.plan_file is not None else None
+    templates = project.root / "templates"
+    with open_state(project) as state:
+        lock = state.acquire_lock("apply", command.lock_timeout)
+        try:
+            snapshot = state.snapshot()
+            if saved is not None:
+                check_applicable(saved, snapshot, state)
+                plan = saved
+            else:  # planned under the lock, so nothing can move between this plan and its apply
+                plan = current_plan(project, command.today, stderr)
+            stdout.write(render_plan(plan, "text", templates, color=command.color))
+            if not plan.has_changes:
+                return EXIT_OK
+            check_deletions(plan, command.allow_delete)
+            if saved is None and not command.auto_approve:
+                if command.confirm is None:
+                    raise PlanRefused(
+                        "apply asks for confirmation on a terminal; pass --auto-approve to apply without one"
+                    )
+                if not command.confirm("Apply these changes?"):
+                    stderr.write("balprov: apply cancelled; nothing changed\n")
+                    return EXIT_ERROR
+            stdout.write("\n")
+            with ProviderPool(project, snapshot.lineage) as providers:
+                outcome = execute(
+                    plan,
+                    state,
+                    providers.get,
+                    current_actor(project.root),
+                    continue_on_error=command.continue_on_error,
+                    progress=lambda change, error: _progress(stdout, change, error),
+                )
+        finally:
+            state.release_lock(lock.lock_id)
+    _report(outcome, stdout, stderr)
+    return outcome.exit_code
+
+
+_DONE = {"create": "created", "update": "updated", "delete": "deleted"}
+
+
+def _progress(out: TextIO, change: Change, error: str | None) -> None:
+    if error is None:
+        out.write(f"  {_DONE[change.action]} {change.name} ({change.address})\n")
+    else:
+        out.write(f"  FAILED {change.action} {change.name} ({change.address}): {error}\n")
+    out.flush()
+
+
+def _report(outcome: ApplyOutcome, out: TextIO, err: TextIO) -> None:
+    out.write(
+        f"\nApply: {len(outcome.applied)} applied, {len(outcome.failed)} failed, "
+        f"{len(outcome.not_attempted)} not attempted.\n"
+    )
+    if outcome.not_attempted:
+        out.write("Not attempted: " + ", ".join(change.name for change in outcome.not_attempted) + "\n")
+    if outcome.failed:
+        err.write(
+            "balprov: the state records exactly what was applied; fix the cause and run `balprov apply` again "
+            "to converge\n"
+        )

@@ -1,0 +1,1 @@
+"""Planning: desired definitions and the recorded state in, a list of changes out (a pure function)."""

@@ -1,0 +1,35 @@
+"""The provider of an operator, chosen by its `provider.type` in balprov.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from balprov.errors import ConfigError
+from balprov.project import Operator, Project
+from balprov.providers.base import Provider
+from balprov.providers.local import LocalProvider
+
+PROVIDER_TYPES = ("local",)
+
+
+def local_provider_path(operator: Operator, project: Project) -> Path:
+    """`provider.path` (relative to the folder holding balprov.yaml), default `.balprov/operator-<id>.db`."""
+    configured = operator.provider.get("path")
+    if configured is None:
+        return project.root / ".balprov" / f"operator-{operator.id}.db"
+    if not isinstance(configured, str) or not configured:
+        raise ConfigError(f"balprov.yaml: operator {operator.id!r}: provider.path must be a non-empty string")
+    return project.root / configured
+
+
+def open_provider(operator: Operator, project: Project, owner: str) -> Provider:
+    """Open the operator's provider on behalf of the state whose lineage is `owner`."""
+    kind = operator.provider.get("type", "local")
+    if kind == "local":
+        path = local_provider_path(operator, project)
+        return LocalProvider(path, owner, display=project.display(path))
+    # the type only: provider settings may hold secrets, never echoed
+    raise ConfigError(
+        f"balprov.yaml: operator {operator.id!r}: provider type {kind!r} is not available in this balprov "
+        f"(available: {', '.join(PROVIDER_TYPES)})"
+    )

@@ -1,0 +1,123 @@
+"""A plan as text (terminal), markdown (pull-request comment) or json (the contract's shape)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from balprov.planning.model import AttributeChange, Change, Plan
+from balprov.planning.planfile import plan_to_dict
+from balprov.rendering.environment import environment
+
+PLAN_FORMATS = ("text", "json", "markdown")
+COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body
+_DETAIL_STEPS = (None, 200, 100, 50, 20, 10, 5, 0)  # how many mailboxes get details, until it fits
+
+_MARKERS = {"create": "+", "update": "~", "delete": "-", "noop": " "}
+_COLOURS = {"create": "green", "update": "yellow", "delete": "red"}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Counts by action; an object, not a dict, so `summary.update` is a number and not dict.update."""
+
+    create: int
+    update: int
+    delete: int
+    noop: int
+
+
+@dataclass(frozen=True)
+class AttributeView:
+    marker: str
+    path: str
+    before: str
+    after: str
+
+
+def value_text(value: Any) -> str:
+    """A value as a reviewer reads it: people by name and role, other values as compact JSON."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, dict) and "lastName" in value:
+        parts = [f"{value.get('firstName', '')} {value['lastName']}".strip()]
+        if value.get("rpps"):
+            parts.append(f"RPPS {value['rpps']}")
+        if value.get("principal"):
+            parts.append("principal")
+        if value.get("rights"):
+            parts.append("rights " + "+".join(value["rights"]))
+        if value.get("validFrom") or value.get("validUntil"):
+            parts.append(f"{value.get('validFrom') or '…'} to {value.get('validUntil') or '…'}")
+        return ", ".join(parts)
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _attribute_view(attribute: AttributeChange) -> AttributeView:
+    marker = "+" if attribute.before is None else "-" if attribute.after is None else "~"
+    return AttributeView(marker, attribute.path, value_text(attribute.before), value_text(attribute.after))
+
+
+def _change_view(change: Change) -> dict[str, Any]:
+    return {
+        "name": change.name,
+        "address": change.address,
+        "action": change.action,
+        "marker": _MARKERS[change.action],
+        "attributes": [_attribute_view(a) for a in change.attributes],
+        "warnings": list(change.warnings),
+        "notes": list(change.notes),
+        "file": change.file,
+    }
+
+
+def _context(plan: Plan, detail_limit: int | None) -> dict[str, Any]:
+    pending = [_change_view(c) for c in plan.pending]
+    shown = pending if detail_limit is None else pending[:detail_limit]
+    return {
+        "plan": plan,
+        "summary": Counts(**plan.summary),
+        "changes": pending,
+        "detailed": shown,
+        "hidden": len(pending) - len(shown),
+        "notes": [(c.name, note) for c in plan.changes if c.action == "noop" for note in c.notes],
+        "warnings": [(c.name, w) for c in plan.pending for w in c.warnings],
+        "drift": [
+            {
+                "name": d.name,
+                "address": d.address,
+                "missing": d.missing,
+                "attributes": [_attribute_view(a) for a in d.attributes],
+            }
+            for d in plan.drift
+        ],
+    }
+
+
+def render_plan(plan: Plan, output_format: str, project_templates: Path | None, *, color: bool = False) -> str:
+    if output_format == "json":
+        return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n"
+    env = environment(project_templates)
+    env.filters["paint"] = (
+        (lambda text, action: click.style(text, fg=_COLOURS.get(action))) if color else (lambda text, action: text)
+    )
+    env.filters["bold"] = (lambda text: click.style(text, bold=True)) if color else (lambda text: text)
+    env.filters["cell"] = _markdown_cell
+    if output_format == "text":
+        return env.get_template("plan/text.j2").render(_context(plan, None))
+    template = env.get_template("plan/markdown.j2")
+    for limit in _DETAIL_STEPS:
+        body = template.render(_context(plan, limit), limit=COMMENT_LIMIT)
+        if len(body) <= COMMENT_LIMIT:
+            return body
+    return body[: COMMENT_LIMIT - 200] + "\n\n_(plan comment cut at GitHub's size limit; see the saved plan)_\n"
+
+
+def _markdown_cell(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", "<br>")
+    )

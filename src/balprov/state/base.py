@@ -1,0 +1,134 @@
+"""The state backend interface. SQLite is the embedded default; PostgreSQL implements the same.
+
+Every write is one transaction: the mailbox row, its journal entry and the serial move together, so
+a process killed at any moment leaves either the whole change recorded or none of it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+from balprov.errors import BalprovError
+
+
+class StateLockedError(BalprovError):
+    """Another process holds the state lock; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxRecord:
+    """One applied mailbox: its normalized definition as applied, and who applied it when."""
+
+    name: str
+    address: str
+    definition: dict[str, Any]
+    digest: str
+    provider_ids: dict[str, str]
+    applied_at: str  # ISO 8601, UTC
+    applied_by: str
+    applied_host: str
+    git_commit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StateSnapshot:
+    lineage: str
+    serial: int
+    mailboxes: dict[str, MailboxRecord]  # by metadata.name
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedChange:
+    """A change that succeeded at the provider and is now to be recorded."""
+
+    name: str
+    address: str
+    action: str  # create | update | delete
+    definition: dict[str, Any] | None  # None for a delete
+    digest: str | None
+    provider_ids: dict[str, str]
+    accountable: str | None  # RPPS of the principal, the person accountable for a create or delete
+    actor: str
+    host: str
+    git_commit: str | None
+    plan_id: str | None
+    attributes: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    id: int
+    serial: int
+    at: str
+    name: str
+    address: str
+    action: str
+    accountable: str | None
+    actor: str
+    host: str
+    git_commit: str | None
+    plan_id: str | None
+    attributes: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class LockInfo:
+    lock_id: str
+    who: str
+    host: str
+    pid: int
+    operation: str
+    since: str  # ISO 8601, UTC
+
+    def describe(self) -> str:
+        return (
+            f"lock {self.lock_id} held by {self.who}@{self.host} (pid {self.pid}) "
+            f"for {self.operation} since {self.since}"
+        )
+
+
+class StateBackend(ABC):
+    """Opened by `open_state(project)`; use as a context manager."""
+
+    @abstractmethod
+    def snapshot(self) -> StateSnapshot:
+        """Lineage, serial and every mailbox, read consistently (one transaction)."""
+
+    @abstractmethod
+    def record(self, change: AppliedChange) -> int:
+        """Record one applied change in one transaction: the mailbox row (upserted, or deleted), an
+        append-only journal entry, and the serial raised by one. Returns the new serial."""
+
+    @abstractmethod
+    def history(self, name: str | None = None) -> list[JournalEntry]:
+        """Journal entries, oldest first; only those of `name` when given."""
+
+    @abstractmethod
+    def entries_for_plan(self, plan_id: str) -> list[JournalEntry]:
+        """Journal entries written while applying the plan `plan_id` (to refuse a plan applied twice)."""
+
+    @abstractmethod
+    def acquire_lock(self, operation: str, timeout: float) -> LockInfo:
+        """Take the write lock, waiting up to `timeout` seconds; raise StateLockedError naming the
+        holder. A lock left by a dead process on this host is detected and taken over."""
+
+    @abstractmethod
+    def release_lock(self, lock_id: str) -> None: ...
+
+    @abstractmethod
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        """Remove the lock `lock_id` whoever holds it; raise BalprovError if no such lock is held."""
+
+    @abstractmethod
+    def current_lock(self) -> LockInfo | None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> StateBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
