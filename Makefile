@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test system-deps lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ demo: $(STAMP)
 	$(BIN)/balprov plan --detailed-exitcode
 	$(BIN)/balprov state list
 
-test: $(STAMP) lint typecheck unit
+test: $(STAMP) system-deps lint typecheck unit
+
+# Real servers for the tests (PostgreSQL, OpenLDAP): installed if missing; the tests start and stop them.
+system-deps:
+	scripts/install-system-deps.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
