@@ -94,7 +94,14 @@ def expiring() -> Plan:
     )
 
 
+def created() -> Plan:
+    """A new mailbox: the network of fiche case 3, with its secretary."""
+    return make([load("reseau-cancerologie-villeurbanne.yaml")], [])
+
+
 CASES = {
+    "created.md": (created, "markdown"),
+    "created.txt": (created, "text"),
     "mixed.txt": (scenario, "text"),
     "mixed.md": (scenario, "markdown"),
     "mixed.json": (scenario, "json"),

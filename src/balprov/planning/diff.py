@@ -24,8 +24,15 @@ class Desired:
     scheduled: tuple[dict[str, Any], ...] = ()  # délégataires defined but outside their window today
 
 
-def plan_changes(desired: Mapping[str, Desired], recorded: Mapping[str, Definition], today: str) -> list[Change]:
-    """Every mailbox's change, sorted by name: create, update, delete or noop."""
+def plan_changes(
+    desired: Mapping[str, Desired],
+    recorded: Mapping[str, Definition],
+    today: str,
+    recorded_digests: Mapping[str, str] | None = None,
+) -> list[Change]:
+    """Every mailbox's change, sorted by name: create, update, delete or noop. `recorded_digests` (the
+    digests the state stored) spares hashing every recorded definition again."""
+    known = recorded_digests or {}
     changes: list[Change] = []
     for name in sorted(desired.keys() | recorded.keys()):
         want, have = desired.get(name), recorded.get(name)
@@ -41,7 +48,7 @@ def plan_changes(desired: Mapping[str, Desired], recorded: Mapping[str, Definiti
                     name, want.definition["address"], "create", attributes, (), notes, None, want.definition, want.file
                 )
             )
-        elif digest(have) == want.digest:
+        elif (known.get(name) or digest(have)) == want.digest:
             changes.append(Change(name, want.definition["address"], "noop", notes=notes, file=want.file))
         else:
             attributes = tuple(diff_definitions(have, want.definition))

@@ -34,23 +34,24 @@ def make_plan(
     """With `provider_for`, the operator's side is read back first (refresh): a mailbox changed
     outside balprov is reported as drift, and the plan starts from what the operator really holds."""
     recorded: dict[str, Definition] = {name: record.definition for name, record in snapshot.mailboxes.items()}
+    digests = {name: record.digest for name, record in snapshot.mailboxes.items()}
     drift: list[Drift] = []
     if provider_for is not None:
         for name, record in sorted(snapshot.mailboxes.items()):
             actual = provider_for(record.definition["operator"]).read(record.address)
             if actual is None:
                 drift.append(Drift(name, record.address, (), missing=True))
-                del recorded[name]
+                del recorded[name], digests[name]
             elif digest(actual) != record.digest:
                 drift.append(Drift(name, record.address, tuple(diff_definitions(record.definition, actual))))
-                recorded[name] = actual
+                recorded[name], digests[name] = actual, digest(actual)
     inputs = {"today": today, "definitions": {name: item.digest for name, item in sorted(desired.items())}}
     return Plan(
         lineage=snapshot.lineage,
         serial=snapshot.serial,
         today=today,
         inputs_digest="sha256:" + hashlib.sha256(canonical_json(inputs).encode("utf-8")).hexdigest(),
-        changes=tuple(plan_changes(desired, recorded, today)),
+        changes=tuple(plan_changes(desired, recorded, today, digests)),
         drift=tuple(drift),
         plan_id=str(uuid.uuid4()),
         created_at=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),

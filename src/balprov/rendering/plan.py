@@ -62,8 +62,49 @@ def _attribute_view(attribute: AttributeChange) -> AttributeView:
     return AttributeView(marker, attribute.path, value_text(attribute.before), value_text(attribute.after))
 
 
+@dataclass(frozen=True)
+class DiagramNode:
+    id: str
+    label: str
+    kind: str  # principal | cotitulaire | delegataire
+    state: str  # added | removed | changed | same
+
+
+def _mermaid_label(text: str) -> str:
+    # Mermaid labels sit inside "…": entity codes keep quotes and brackets from breaking the syntax.
+    return text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def _people(change: Change) -> list[DiagramNode]:
+    """Holders and delegates of the mailbox, before and after, each with what happens to it."""
+    before, after = change.before or {}, change.after or {}
+    touched = {a.path.split("]", 1)[0] + "]" for a in change.attributes if "[" in a.path}
+    nodes: list[DiagramNode] = []
+    for key, identity, prefix in (("cotitulaires", "rpps", "c"), ("delegataires", "id", "d")):
+        old = {item[identity]: item for item in before.get(key, [])}
+        new = {item[identity]: item for item in after.get(key, [])}
+        for index, ident in enumerate(list(new) + [i for i in old if i not in new]):
+            item = new.get(ident) or old[ident]
+            state = (
+                "added"
+                if ident not in old
+                else "removed"
+                if ident not in new
+                else "changed"
+                if f"{key}[{ident}]" in touched
+                else "same"
+            )
+            detail = "principal" if item.get("principal") else "+".join(item.get("rights", [])) or "cotitulaire"
+            label = _mermaid_label(f"{item['firstName']} {item['lastName']}") + "<br/>" + _mermaid_label(detail)
+            kind = "principal" if item.get("principal") else key[:-1]
+            nodes.append(DiagramNode(f"{prefix}{index}", label, kind, state))
+    return nodes
+
+
 def _change_view(change: Change) -> dict[str, Any]:
     return {
+        "people": _people(change),
+        "mailbox_label": _mermaid_label(change.address),
         "name": change.name,
         "address": change.address,
         "action": change.action,
