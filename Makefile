@@ -37,8 +37,11 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
+# Whole-process benchmarks, side by side with their floor or peer (figures in the README).
 bench: $(STAMP)
 	$(BIN)/python bench/validate.py 10000
+	$(BIN)/python bench/plan.py 10000
+	$(BIN)/python bench/annuaire.py
 
 clean:
 	rm -rf $(VENV) .balprov .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,10 @@ need=()
 [[ -x /usr/lib/postgresql/15/bin/initdb ]] || need+=(postgresql)
 command -v slapd >/dev/null 2>&1 || [[ -x /usr/sbin/slapd ]] || need+=(slapd)
 command -v ldapsearch >/dev/null 2>&1 || need+=(ldap-utils)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)  # the LDAP TLS tests make their certificates
+command -v chromium >/dev/null 2>&1 || need+=(chromium)  # the HTML report's browser test (headless)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+[[ -d /usr/share/fonts/truetype/liberation ]] || need+=(fonts-liberation)  # readable report screenshots
 
 ((${#need[@]})) || exit 0
 

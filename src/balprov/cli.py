@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import click
 
 from balprov import __version__
+from balprov.commands import annuaire as annuaire_command
 from balprov.commands import apply as apply_command
+from balprov.commands import notice as notice_command
 from balprov.commands import plan as plan_command
 from balprov.commands import rules as rules_command
 from balprov.commands import state as state_command
@@ -48,7 +51,8 @@ class Duration(click.ParamType):  # type: ignore[type-arg]  # generic only in re
 def _color(option: bool | None) -> bool:
     if option is not None:
         return option
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    # no-color.org: NO_COLOR set to a non-empty value turns colour off; an empty one is ignored
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def _today(value: datetime.datetime | None) -> str:
@@ -90,6 +94,11 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only the files changed since this git ref (cross-file rules still read every file).",
+)
 @click.pass_obj
 def validate(
     obj: dict[str, Any],
@@ -100,6 +109,7 @@ def validate(
     jobs: int,
     color: bool | None,
     output: Path | None,
+    changed_since: str | None,
 ) -> int:
     """Check cabinet files against the schema and the BAL Cabinet rules.
 
@@ -121,6 +131,7 @@ def validate(
         jobs=jobs,
         color=_color(color) and output is None,
         output=output,
+        changed_since=changed_since,
     )
     return validate_command.run(command)
 
@@ -168,6 +179,7 @@ _today_option = click.option(
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 without changes, 2 with changes, 1 on error.")
 @click.option("--refresh", is_flag=True, help="Read the operator back first and report drift.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option("--changed-since", metavar="REF", help="Show only the mailboxes whose files changed since this git ref.")
 @_today_option
 @click.pass_obj
 def plan(
@@ -178,6 +190,7 @@ def plan(
     refresh: bool,
     color: bool | None,
     today: datetime.datetime | None,
+    changed_since: str | None,
 ) -> int:
     """Diff the definitions against the state and show what apply would change.
 
@@ -196,6 +209,7 @@ def plan(
         detailed_exitcode=detailed_exitcode,
         refresh=refresh,
         color=_color(color),
+        changed_since=changed_since,
     )
     return plan_command.run(command)
 
@@ -206,6 +220,11 @@ def plan(
 @click.option("--allow-delete", is_flag=True, help="Allow the plan to delete mailboxes.")
 @click.option("--continue-on-error", is_flag=True, help="Go on with the other mailboxes after a failure.")
 @click.option("--lock-timeout", type=Duration(), default="0s", show_default=True, help="How long to wait for the lock.")
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Take over existing operator entries that balprov did not create (ldap provider); refused otherwise.",
+)
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @_today_option
 @click.pass_obj
@@ -216,6 +235,7 @@ def apply(
     allow_delete: bool,
     continue_on_error: bool,
     lock_timeout: float,
+    adopt: bool,
     color: bool | None,
     today: datetime.datetime | None,
 ) -> int:
@@ -238,6 +258,7 @@ def apply(
         allow_delete=allow_delete,
         continue_on_error=continue_on_error,
         lock_timeout=lock_timeout,
+        adopt=adopt,
         color=_color(color),
         confirm=(lambda question: click.confirm(question, default=False)) if interactive else None,
     )
@@ -295,17 +316,359 @@ def state_history(obj: dict[str, Any], name: str | None, output_format: str) -> 
     return state_command.history(obj["config"], Path.cwd(), name, output_format)
 
 
+@state.command(name="migrate")
+@click.pass_obj
+def state_migrate(obj: dict[str, Any]) -> int:
+    """Create or upgrade the state's schema to this balprov's version (idempotent).
+
+    A PostgreSQL state of an older schema is refused until this is run; machines still running an older
+    balprov will then refuse it, so upgrade them too.
+
+    \b
+    Example:
+      balprov state migrate
+    """
+    return state_command.migrate(obj["config"], Path.cwd())
+
+
+@state.command(name="copy")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="balprov.yaml describing the target state (its `state` section).",
+)
+@click.option("--force", is_flag=True, help="Replace a target state that is not empty (its journal included).")
+@click.option("--lock-timeout", type=Duration(), default="0s", show_default=True, help="How long to wait for the lock.")
+@click.pass_obj
+def state_copy(obj: dict[str, Any], to: Path, force: bool, lock_timeout: float) -> int:
+    """Copy this project's state (lineage, serial, mailboxes, journal) to another backend.
+
+    Moves a state from SQLite to PostgreSQL and back; then point balprov.yaml's `state` at the target.
+
+    \b
+    Example:
+      balprov state copy --to shared/balprov.yaml
+    """
+    return state_command.copy(obj["config"], Path.cwd(), to, force, lock_timeout)
+
+
 @cli.command(name="force-unlock")
 @click.argument("lock_id")
 @click.pass_obj
 def force_unlock(obj: dict[str, Any], lock_id: str) -> int:
     """Remove a stuck state lock (after checking that its holder is really gone).
 
+    On a PostgreSQL state this also ends the holder's lock session (pg_terminate_backend), which releases
+    its advisory lock; a holder still running then records nothing more.
+
     \b
     Example:
       balprov force-unlock 6f1c2a0e-1b2c-4d5e-8f90-123456789abc
     """
     return state_command.force_unlock(obj["config"], Path.cwd(), lock_id)
+
+
+# -- Annuaire Santé publication: exports, the check of a real extraction, the step-4 notices ------------
+
+
+@cli.group()
+def export() -> None:
+    """Publication files for the Annuaire Santé."""
+
+
+@export.command(name="annuaire")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(annuaire_command.EXPORT_FORMATS),
+    default="csv",
+    show_default=True,
+    help="csv: the Extraction_Correspondance_MSSante layout; fhir: a Bundle of Practitioners; "
+    "fhir-patch: a plan's changes as a transaction of conditional PATCHes.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the file here.")
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With --format fhir-patch: a saved plan (default: plan now, as `balprov plan` does).",
+)
+@_today_option
+@click.pass_obj
+def export_annuaire(
+    obj: dict[str, Any],
+    output_format: str,
+    output: Path | None,
+    plan_file: Path | None,
+    today: datetime.datetime | None,
+) -> int:
+    """Export the applied mailboxes as the Annuaire Santé publishes them.
+
+    From the state: one row (csv) or Practitioner (fhir) per cotitulaire; délégataires never appear,
+    and liste-rouge mailboxes are left out of the csv. Exit status: 0 written, 1 error, 2 usage error.
+
+    \b
+    Example:
+      balprov export annuaire --format csv -o Extraction_Correspondance_MSSante.txt
+      balprov plan -o plan.json && balprov export annuaire --format fhir-patch --plan plan.json
+    """
+    command = annuaire_command.ExportCommand(
+        config=obj["config"],
+        cwd=Path.cwd(),
+        today=_today(today),
+        format=output_format,
+        output=output,
+        plan_file=plan_file,
+    )
+    return annuaire_command.export(command)
+
+
+@cli.group()
+def annuaire() -> None:
+    """What the Annuaire Santé really publishes."""
+
+
+@annuaire.command(name="check")
+@click.argument("extraction", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(annuaire_command.CHECK_FORMATS),
+    default="text",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+@click.pass_obj
+def annuaire_check(obj: dict[str, Any], extraction: Path, output_format: str, output: Path | None) -> int:
+    """Compare a downloaded extraction (.txt, or the .zip ANS ships) with the applied mailboxes.
+
+    Reports, per applied mailbox, whether it is published with exactly its cotitulaires, and the CAB
+    addresses of the operators' domains that are published but not in the state. Malformed lines are
+    reported and skipped. Exit status: 0 all agree, 1 they do not, 2 the file cannot be used.
+
+    \b
+    Example:
+      balprov annuaire check Extraction_Correspondance_MSSante_202611290800.zip --format markdown
+    """
+    command = annuaire_command.CheckCommand(
+        config=obj["config"], cwd=Path.cwd(), extraction=extraction, format=output_format, output=output
+    )
+    return annuaire_command.check(command)
+
+
+@cli.group()
+def notice() -> None:
+    """The organisation notices of the fiche's step 4, from templates/notices/."""
+
+
+def _notice_command(kind: str) -> Callable[..., int]:
+    @click.argument("name")
+    @click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(notice_command.NOTICE_FORMATS),
+        default="markdown",
+        show_default=True,
+    )
+    @click.option("--lang", "language", default="fr", show_default=True, help="Template language.")
+    @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the notice here.")
+    @_today_option
+    @click.pass_obj
+    def render(
+        obj: dict[str, Any],
+        name: str,
+        output_format: str,
+        language: str,
+        output: Path | None,
+        today: datetime.datetime | None,
+    ) -> int:
+        command = notice_command.NoticeCommand(
+            config=obj["config"],
+            cwd=Path.cwd(),
+            kind=kind,
+            name=name,
+            today=_today(today),
+            format=output_format,
+            language=language,
+            output=output,
+        )
+        return notice_command.run(command)
+
+    return render
+
+
+notice.command(
+    name="patients",
+    help="Inform patients that the structure's professionals share this mailbox (who holds it, who reads it, "
+    "what it is for).\n\nExit status: 0 written, 1 no such mailbox, 2 no template for --lang or a template fails."
+    "\n\n\b\nExample:\n  balprov notice patients cabinet-des-lilas-93260 --format html -o affiche.html",
+)(_notice_command("patients"))
+notice.command(
+    name="partners",
+    help="Announce the new address to external partners (what to send there, who answers)."
+    "\n\nExit status: 0 written, 1 no such mailbox, 2 no template for --lang or a template fails."
+    "\n\n\b\nExample:\n  balprov notice partners cabinet-des-lilas-93260 -o annonce.md",
+)(_notice_command("partners"))
+
+
+# -- a newcomer's first hour: init, new, report (issue 9) ------------------------------------------------
+
+
+@cli.command()
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--operator-id", default="demo", show_default=True, help="Id of the operator in balprov.yaml.")
+@click.option("--domain", default="demo.mssante.fr", show_default=True, help="The MSSanté domain it imposes.")
+@click.option("--force", is_flag=True, help="Replace existing files.")
+def init(directory: Path, operator_id: str, domain: str, force: bool) -> int:
+    """Create a ready repository: balprov.yaml, an example cabinet, schemas, .gitignore, pre-commit.
+
+    Existing files are never replaced without --force (exit 1, naming them). Then prints the next
+    commands to run.
+
+    \b
+    Example:
+      balprov init cabinets-repo --operator-id mon-operateur --domain mon-operateur.mssante.fr
+    """
+    from balprov.commands import init as init_command
+
+    command = init_command.InitCommand(
+        cwd=Path.cwd(), directory=directory, operator_id=operator_id, domain=domain, force=force
+    )
+    return init_command.run(command)
+
+
+@cli.command()
+@click.option("--structure-type", help="cabinet-medical, cabinet-paramedical, cabinet-infirmier, reseau, …")
+@click.option("--structure-name", help="Raison sociale of the structure.")
+@click.option("--postal-code", help="Five digits.")
+@click.option("--city", help="City (ligne d'acheminement).")
+@click.option("--address-line", "address_lines", multiple=True, help="Street address line (repeatable, up to 4).")
+@click.option("--display-name", help="Name shown to correspondents (default: the structure name).")
+@click.option("--description", help="Optional description published with the mailbox.")
+@click.option(
+    "--address", help="Mailbox address (default: from the structure name and postal code, in the operator's domain)."
+)
+@click.option("--name", help="metadata.name (default: from the address).")
+@click.option("--operator", help="Operator id of balprov.yaml (default: the only one).")
+@click.option("--usage", help="What is shared through this mailbox (modalités d'usage).")
+@click.option(
+    "--cotitulaire",
+    "cotitulaires",
+    multiple=True,
+    metavar="SPEC",
+    help="RPPS,LastName,FirstName,ProfessionCode[,principal][,CPS] (repeatable).",
+)
+@click.option(
+    "--delegataire",
+    "delegataires",
+    multiple=True,
+    metavar="SPEC",
+    help="id,LastName,FirstName,read+send[,RPPS;RPPS][,role=…][,from=DAY][,until=DAY] (repeatable; "
+    "delegated by every cotitulaire unless RPPS are given).",
+)
+@click.option("--liste-rouge", is_flag=True, help="Do not publish the mailbox in the Annuaire Santé.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write.")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.option("--no-input", is_flag=True, help="Never ask, even on a terminal: missing flags are an error.")
+@_today_option
+@click.pass_obj
+def new(
+    obj: dict[str, Any],
+    structure_type: str | None,
+    structure_name: str | None,
+    postal_code: str | None,
+    city: str | None,
+    address_lines: tuple[str, ...],
+    display_name: str | None,
+    description: str | None,
+    address: str | None,
+    name: str | None,
+    operator: str | None,
+    usage: str | None,
+    cotitulaires: tuple[str, ...],
+    delegataires: tuple[str, ...],
+    liste_rouge: bool,
+    output: Path | None,
+    force: bool,
+    no_input: bool,
+    today: datetime.datetime | None,
+) -> int:
+    """Create a cabinet file from flags, or by asking on a terminal, then validate it.
+
+    Every question has a flag; without a terminal (or with --no-input) missing flags are listed and the
+    exit status is 2. Exit status: 0 written without errors, 1 written with errors (or the file exists),
+    2 usage error. The file goes to cabinets/<name>.yaml unless -o says otherwise.
+
+    \b
+    Example:
+      balprov new                      # on a terminal: asks, suggesting the address
+      balprov new --structure-type cabinet-medical --structure-name "Cabinet des Lilas" \\
+        --postal-code 93260 --city "Les Lilas" --usage "Comptes rendus, résultats d'examens" \\
+        --cotitulaire "10107592585,Martin,Anne,10,principal" --cotitulaire "10001045367,Bernard,Paul,10" \\
+        --delegataire "claire.dupont,Dupont,Claire,read+send,role=Secrétaire médicale"
+    """
+    from balprov.commands import new as new_command
+    from balprov.scaffold.prompts import ClickPrompter
+
+    interactive = sys.stdin.isatty() and not no_input
+    command = new_command.NewCommand(
+        config=obj["config"],
+        cwd=Path.cwd(),
+        today=_today(today),
+        name=name,
+        display_name=display_name,
+        description=description,
+        structure_type=structure_type,
+        structure_name=structure_name,
+        address_lines=address_lines,
+        postal_code=postal_code,
+        city=city,
+        address=address,
+        operator=operator,
+        cotitulaires=cotitulaires,
+        delegataires=delegataires,
+        usage=usage,
+        liste_rouge=liste_rouge,
+        output=output,
+        force=force,
+        prompter=ClickPrompter() if interactive else None,
+    )
+    return new_command.run(command)
+
+
+@cli.command()
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder of the site."
+)
+@click.option(
+    "--within",
+    "within_days",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    help="Days ahead for 'delegations ending soon'.",
+)
+@_today_option
+@click.pass_obj
+def report(obj: dict[str, Any], output: Path, within_days: int, today: datetime.datetime | None) -> int:
+    """Write the registry as a static HTML site: searchable mailboxes, one page each, findings.
+
+    Built from the definitions (validated as plan does) and the state when there is one; nothing is
+    loaded from the network when the pages are opened. Exit status: 0 written, 1 cannot write, 2 usage
+    or configuration error.
+
+    \b
+    Example:
+      balprov report -o site && xdg-open site/index.html
+    """
+    from balprov.commands import report as report_command
+
+    command = report_command.ReportCommand(
+        config=obj["config"], cwd=Path.cwd(), today=_today(today), output=output, within_days=within_days
+    )
+    return report_command.run(command)
 
 
 def main(argv: list[str] | None = None) -> None:

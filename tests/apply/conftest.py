@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from balprov.cli import main
+from services.postgres import postgres_database, postgres_dsn, postgres_server
+
+__all__ = ["postgres_database", "postgres_dsn", "postgres_server"]  # a real server for test_apply_postgres.py
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -272,7 +272,7 @@ def test_open_provider_takes_a_path_relative_to_the_project(tmp_path: Path) -> N
 
 
 def test_an_unknown_provider_type_is_a_config_error_without_its_settings(tmp_path: Path) -> None:
-    settings = project(tmp_path, {"type": "ldap", "password": "s3cret-value"})
-    with pytest.raises(ConfigError, match="provider type 'ldap' is not available") as refused:
+    settings = project(tmp_path, {"type": "zimbra", "password": "s3cret-value"})
+    with pytest.raises(ConfigError, match="provider type 'zimbra' is not available") as refused:
         open_provider(settings.operators["demo"], settings, OWNER)
     assert "s3cret-value" not in str(refused.value)

@@ -1,8 +1,9 @@
-"""The state backend contract, run against every backend (today SQLite; PostgreSQL joins the `params`).
+"""The state backend contract, run against every backend: SQLite and PostgreSQL (on a real server).
 
 A backend is reached through `open_backend`, which opens a new connection on the same state each call,
-as two balprov processes would. The second half holds what only the SQLite file has: modes, schema
-version, damaged files.
+as two balprov processes would; its `location` is a file path (SQLite) or a DSN (PostgreSQL, a database
+of its own per test). The second half holds what only the SQLite file has: modes, schema version,
+damaged files; tests/state/test_postgres.py holds what only PostgreSQL has.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pytest
 from balprov.errors import BalprovError, ConfigError
 from balprov.project import Operator, Project
 from balprov.state import AppliedChange, StateBackend, StateLockedError, open_state
+from balprov.state.postgres import PostgresState
 from balprov.state.sqlite import SqliteState
 
 OpenBackend = Callable[[], StateBackend]
@@ -35,25 +37,31 @@ CHILD_OPENERS = {
     "sqlite": (
         "from pathlib import Path\nfrom balprov.state.sqlite import SqliteState\nbackend = SqliteState(Path(location))"
     ),
+    "postgres": "from balprov.state.postgres import PostgresState\nbackend = PostgresState(location)",
 }
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgres"])
 def backend_kind(request: pytest.FixtureRequest) -> str:
     kind: str = request.param
     return kind
 
 
 @pytest.fixture
-def location(backend_kind: str, tmp_path: Path) -> str:
+def location(backend_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     if backend_kind == "sqlite":
         return str(tmp_path / ".balprov" / "state.db")
+    if backend_kind == "postgres":
+        dsn: str = request.getfixturevalue("postgres_dsn")  # a server only for the postgres runs
+        return dsn
     raise AssertionError(backend_kind)  # pragma: no cover
 
 
 def open_at(kind: str, location: str) -> StateBackend:
     if kind == "sqlite":
         return SqliteState(Path(location))
+    if kind == "postgres":
+        return PostgresState(location)
     raise AssertionError(kind)  # pragma: no cover
 
 
@@ -414,6 +422,84 @@ def test_concurrent_processes_never_lose_a_record(open_backend: OpenBackend, bac
     for worker in range(workers):
         mine = backend.entries_for_plan(f"worker-{worker}")
         assert [e.name for e in mine] == [f"w{worker}-{index}" for index in range(count)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Export and import (what `balprov state copy` moves)
+
+
+@pytest.fixture
+def open_other(backend_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[OpenBackend]:
+    """Opens a second, separate state of the same kind (another file, another database)."""
+    if backend_kind == "sqlite":
+        other = str(tmp_path / "other" / "state.db")
+    else:
+        server = request.getfixturevalue("postgres_server")
+        database = server.create_database()
+        request.addfinalizer(lambda: server.drop_database(database))
+        other = server.dsn(database)
+    opened: list[StateBackend] = []
+
+    def opener() -> StateBackend:
+        opened.append(open_at(backend_kind, other))
+        return opened[-1]
+
+    yield opener
+    for backend in opened:
+        backend.close()
+
+
+def fill(backend: StateBackend) -> None:
+    backend.record(change("create", LILAS, LILAS_AT, plan_id="plan-a"))
+    backend.record(change("create", "other-93260", "other.93260@demo.mssante.fr", plan_id="plan-a"))
+    backend.record(change("update", LILAS, LILAS_AT, plan_id="plan-b", displayName="Cabinet Les Lilas"))
+    backend.record(change("delete", "other-93260", "other.93260@demo.mssante.fr", plan_id="plan-c"))
+
+
+def test_export_holds_the_whole_state(backend: StateBackend) -> None:
+    assert backend.export_state().empty
+    fill(backend)
+    exported = backend.export_state()
+    snapshot = backend.snapshot()
+    assert (exported.lineage, exported.serial) == (snapshot.lineage, 4) and not exported.empty
+    assert {r.name: r for r in exported.mailboxes} == snapshot.mailboxes
+    assert exported.journal == backend.history()
+
+
+def test_import_makes_an_empty_state_an_exact_copy(backend: StateBackend, open_other: OpenBackend) -> None:
+    fill(backend)
+    target = open_other()
+    lock = target.acquire_lock("state copy", 0)
+    target.import_state(backend.export_state())
+    target.release_lock(lock.lock_id)
+    again = open_other()
+    assert again.export_state() == backend.export_state()
+    assert again.snapshot() == backend.snapshot()
+    assert [e.serial for e in again.entries_for_plan("plan-b")] == [3]
+    # the copy goes on where the original stopped: next serial, next journal id
+    assert again.record(change("create", "third-93260", "third.93260@demo.mssante.fr")) == 5
+    assert again.history()[-1].id > backend.history()[-1].id
+
+
+def test_import_refuses_a_state_that_is_not_empty_unless_forced(backend: StateBackend, open_other: OpenBackend) -> None:
+    fill(backend)
+    target = open_other()
+    target.record(change("create", "mine-93260", "mine.93260@demo.mssante.fr"))
+    before = target.export_state()
+    with pytest.raises(BalprovError, match=r"not empty \(serial 1, 1 mailbox\(es\), 1 journal entries\).*--force"):
+        target.import_state(backend.export_state())
+    assert target.export_state() == before
+    target.import_state(backend.export_state(), force=True)
+    assert target.export_state() == backend.export_state()
+    assert "mine-93260" not in target.snapshot().mailboxes
+
+
+def test_an_empty_export_resets_a_forced_target(backend: StateBackend, open_other: OpenBackend) -> None:
+    target = open_other()
+    fill(target)
+    target.import_state(backend.export_state(), force=True)
+    assert target.export_state() == backend.export_state()
+    assert target.record(change("create", LILAS, LILAS_AT)) == 1
 
 
 # ---------------------------------------------------------------------------------------------------

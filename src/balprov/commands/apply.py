@@ -14,6 +14,7 @@ from balprov.applying.guard import PlanRefused, check_applicable, check_deletion
 from balprov.commands.plan import current_plan
 from balprov.planning.model import Change
 from balprov.planning.planfile import read_plan
+from balprov.progress import progress_bar
 from balprov.project import load_project
 from balprov.providers.pool import ProviderPool
 from balprov.rendering import render_plan
@@ -32,6 +33,7 @@ class ApplyCommand:
     allow_delete: bool = False
     continue_on_error: bool = False
     lock_timeout: float = 0.0
+    adopt: bool = False  # providers may take over existing entries they did not create
     color: bool = False
     confirm: Callable[[str], bool] | None = None  # None: no terminal to ask on
 
@@ -64,14 +66,17 @@ def run(command: ApplyCommand, stdout: TextIO | None = None, stderr: TextIO | No
                     stderr.write("balprov: apply cancelled; nothing changed\n")
                     return EXIT_ERROR
             stdout.write("\n")
-            with ProviderPool(project, snapshot.lineage) as providers:
+            with (
+                ProviderPool(project, snapshot.lineage, adopt=command.adopt) as providers,
+                progress_bar(stderr, len(plan.pending), "mailboxes") as bar,  # on a terminal only, never in CI
+            ):
                 outcome = execute(
                     plan,
                     state,
                     providers.get,
                     current_actor(project.root),
                     continue_on_error=command.continue_on_error,
-                    progress=lambda change, error: _progress(stdout, change, error),
+                    progress=bar.around(lambda change, error: _progress(stdout, change, error)),
                 )
         finally:
             state.release_lock(lock.lock_id)

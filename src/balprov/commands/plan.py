@@ -6,21 +6,25 @@ state's write lock, so a pull request's plan never blocks an apply.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from balprov.errors import BalprovError
-from balprov.planning.make import desired_from, make_plan
+from balprov.planning.make import desired_from, desired_item, make_plan
 from balprov.planning.model import Plan
 from balprov.planning.planfile import write_plan
 from balprov.project import Project, load_project
 from balprov.providers.pool import ProviderPool
 from balprov.rendering import render_plan
 from balprov.reporters import REPORTERS, ReporterSettings
+from balprov.state import StateSnapshot
 from balprov.state.open import open_state
 from balprov.validation import ValidateOptions, validate
+from balprov.validation.changed import changed_since
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
 
@@ -39,21 +43,38 @@ class PlanCommand:
     detailed_exitcode: bool = False
     refresh: bool = False
     color: bool = False
+    changed_since: str | None = None  # a git ref: show only the mailboxes whose files changed since
 
 
 def current_plan(project: Project, today: str, stderr: TextIO, *, refresh: bool = False) -> Plan:
-    """Validate every definition, then plan against the state (read-only)."""
-    report = validate(project, ValidateOptions(paths=[project.cabinets_dir], today=today, keep_documents=True))
+    """Validate every definition, then plan against the state (read-only). The state is read while the
+    validation workers parse, and the documents are normalized in the workers."""
+    keep = functools.partial(desired_item, today=today)
+    options = ValidateOptions(
+        paths=[project.cabinets_dir], today=today, keep=keep, meanwhile=functools.partial(_snapshot, project)
+    )
+    report = validate(project, options)
     if report.errors:
         REPORTERS["text"](ReporterSettings()).render(report, stderr)
         raise InvalidDefinitions(f"{report.errors} error(s) in the definitions: nothing was planned")
     if report.warnings:
         stderr.write(f"balprov: {report.warnings} validation warning(s); see `balprov validate`\n")
-    desired = desired_from(report.documents, today)
+    snapshot: StateSnapshot = report.meanwhile
+    with ProviderPool(project, snapshot.lineage) as providers:
+        return make_plan(desired_from(report.documents.values()), snapshot, today, providers.get if refresh else None)
+
+
+def _snapshot(project: Project) -> StateSnapshot:
     with open_state(project) as state:
-        snapshot = state.snapshot()
-        with ProviderPool(project, snapshot.lineage) as providers:
-            return make_plan(desired, snapshot, today, providers.get if refresh else None)
+        return state.snapshot()
+
+
+def only_changed_files(plan: Plan, project: Project, ref: str) -> Plan:
+    """The plan narrowed to the mailboxes whose files changed since `ref`, and to deletions (a removed
+    file leaves no changed file behind). Everything was still validated and planned in full."""
+    files = {project.display(path) for path in changed_since(project.root, ref, project.cabinets_dir)}
+    kept = tuple(change for change in plan.changes if change.file in files or change.action == "delete")
+    return dataclasses.replace(plan, changes=kept)
 
 
 def run(command: PlanCommand, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -61,6 +82,8 @@ def run(command: PlanCommand, stdout: TextIO | None = None, stderr: TextIO | Non
     stderr = stderr or sys.stderr  # looked up per call: tests and callers swap sys.stderr
     project = load_project(command.config, command.cwd)
     plan = current_plan(project, command.today, stderr, refresh=command.refresh)
+    if command.changed_since is not None:
+        plan = only_changed_files(plan, project, command.changed_since)
     stdout.write(render_plan(plan, command.format, project.root / "templates", color=command.color))
     if command.out_file is not None:
         write_plan(plan, command.out_file)

@@ -1,4 +1,4 @@
-"""`balprov state list | show NAME | history [NAME]` and `balprov force-unlock LOCK_ID`."""
+"""`balprov state list | show NAME | history [NAME] | migrate | copy --to CONFIG` and `balprov force-unlock LOCK_ID`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import yaml
 
 from balprov.errors import BalprovError
 from balprov.project import load_project
-from balprov.state.open import open_state
+from balprov.state.copy import copy_state
+from balprov.state.open import migrate_state, open_state
 
 EXIT_OK = 0
 
@@ -91,4 +92,39 @@ def force_unlock(config: Path | None, cwd: Path, lock_id: str, out: TextIO | Non
     with open_state(load_project(config, cwd)) as state:
         removed = state.force_unlock(lock_id)
     out.write(f"removed {removed.describe()}\n")
+    return EXIT_OK
+
+
+def migrate(config: Path | None, cwd: Path, out: TextIO | None = None) -> int:
+    """Create or upgrade the state's schema; idempotent. Prints the version before and after."""
+    out = out or sys.stdout  # looked up per call: tests and callers swap sys.stdout
+    result = migrate_state(load_project(config, cwd))
+    if result.applied:
+        out.write(
+            f"{result.display}: state schema migrated from version {result.before} to {result.after} "
+            f"({', '.join(result.applied)})\n"
+        )
+    else:
+        out.write(f"{result.display}: state schema at version {result.after}, nothing to migrate\n")
+    return EXIT_OK
+
+
+def copy(
+    config: Path | None,
+    cwd: Path,
+    to: Path,
+    force: bool,
+    lock_timeout: float,
+    out: TextIO | None = None,
+) -> int:
+    """Copy this project's state to the state described by the balprov.yaml `to`."""
+    out = out or sys.stdout  # looked up per call: tests and callers swap sys.stdout
+    source_project = load_project(config, cwd)
+    target_project = load_project(to, cwd)
+    with open_state(source_project) as source, open_state(target_project) as target:
+        copied = copy_state(source, target, force=force, lock_timeout=lock_timeout)
+        out.write(
+            f"copied state lineage {copied.lineage}, serial {copied.serial} ({len(copied.mailboxes)} mailbox(es), "
+            f"{len(copied.journal)} journal entries) from {source.display} to {target.display}\n"
+        )
     return EXIT_OK

@@ -9,7 +9,7 @@ from __future__ import annotations
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from balprov.loading.limits import MAX_DEPTH
-from balprov.loading.yaml_document import compose
+from balprov.loading.yaml_document import compose, mark_position, remap_needed
 
 
 def _escape(part: str) -> str:
@@ -22,6 +22,8 @@ class PositionIndex:
     def __init__(self, text: str) -> None:
         self._values: dict[str, tuple[int, int, bool]] = {}
         self._keys: dict[str, tuple[int, int]] = {}
+        self._text = text
+        self._remap = remap_needed(text)
         try:
             root = compose(text)
         except Exception:  # the text loaded once already; never let positions break a report
@@ -30,8 +32,9 @@ class PositionIndex:
             self._walk(root, "", 0, set())
 
     def _walk(self, node: Node, path: str, depth: int, active: set[int]) -> None:
-        mark = node.start_mark
-        self._values.setdefault(path, (mark.line + 1, mark.column + 1, isinstance(node, ScalarNode)))
+        # A repeated key overwrites: the last value is the one the document holds (yaml_document.py).
+        line, column = mark_position(self._text, node.start_mark, self._remap)
+        self._values[path] = (line, column, isinstance(node, ScalarNode))
         if depth > MAX_DEPTH or id(node) in active:  # aliases may be recursive
             return
         active.add(id(node))
@@ -42,8 +45,7 @@ class PositionIndex:
             for key_node, value_node in node.value:
                 if isinstance(key_node, ScalarNode):
                     child = f"{path}/{_escape(key_node.value)}"
-                    key_mark = key_node.start_mark
-                    self._keys[child] = (key_mark.line + 1, key_mark.column + 1)
+                    self._keys[child] = mark_position(self._text, key_node.start_mark, self._remap)
                     self._walk(value_node, child, depth + 1, active)
         active.discard(id(node))
 

@@ -4,10 +4,15 @@ The C parser builds the node tree (with line marks); a small walker turns nodes 
 scalars while it checks what the SafeLoader would not report: duplicate keys, tags that name code,
 alias bombs and absurd nesting. Nothing is ever constructed from a tag, so nothing is ever executed.
 Dates stay as their ISO text: the schema checks their shape and rules compare them as strings.
+
+Positions are 1-based (line, column) in characters, lines counted as editors count them (LF, CRLF, CR).
+libyaml, a YAML 1.1 parser, also breaks lines at NEL, LS and PS (U+0085, U+2028, U+2029); a file that
+holds one of those has its positions recomputed from the character index (`remap_needed`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,10 +25,31 @@ from balprov.loading.problems import Problem
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
+    _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_SEQ, _MAP, _MERGE, _VALUE = _TAG + "seq", _TAG + "map", _TAG + "merge", _TAG + "value"
+# Tags a plain key may resolve to; its text is the key (`1: x` has the key "1").
+_PLAIN_KEY_TAGS = frozenset((_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _VALUE))
+
+# The SafeLoader's implicit resolvers by first character, as tuples ('' is the empty scalar: null).
+_IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(resolvers) for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items() if first is not None
+}
+_HAS_WILDCARD = None in _BaseLoader.yaml_implicit_resolvers
+
+
+# Tags of plain scalars already resolved: keys and common values repeat in every file. Bounded.
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_MAX, _RESOLVED_LONGEST = 4096, 32
+
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
-    """libyaml's parser and composer without path resolvers: the C composer calls these two Python
-    hooks for every node, and balprov registers no path resolver, so they only cost time (~20%)."""
+    """libyaml's parser and composer with the resolver hooks it calls for every node made cheap: balprov
+    registers no path resolver, and `resolve` looks the implicit resolvers up in a prepared table (the
+    same regular expressions, in the same order, as the SafeLoader's), remembering the tags of short
+    plain scalars. Resolving was a third of the compose time."""
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         pass
@@ -31,16 +57,37 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
     def ascend_resolver(self) -> None:
         pass
 
+    if not _HAS_WILDCARD:  # pragma: no branch - the SafeLoader registers no wildcard resolver
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is ScalarNode:
+                if not implicit[0]:  # quoted, or a block scalar: a string
+                    return _STR
+                tag = _RESOLVED.get(value)
+                if tag is not None:
+                    return tag
+                tag = _STR
+                for candidate, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        tag = candidate
+                        break
+                if len(value) < _RESOLVED_LONGEST and len(_RESOLVED) < _RESOLVED_MAX:
+                    _RESOLVED[value] = tag
+                return tag
+            return _SEQ if kind is SequenceNode else _MAP
+
 
 _CONSTRUCT = SafeConstructor()
 
-_TAG = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
-    _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
-)
-_SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
-
 SYNTAX, DUPLICATE_KEY, UNSAFE = "yaml-syntax", "yaml-duplicate-key", "yaml-unsafe"
+_EMPTY = "file is empty: a cabinet file holds one YAML document"
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
 
 
 @dataclass(slots=True)
@@ -67,17 +114,24 @@ def load_yaml(raw: bytes) -> Loaded:
     if isinstance(text_or_problem, Problem):
         return Loaded(None, [text_or_problem])
     text = text_or_problem
+    remap = remap_needed(text)
     try:
         if _nesting_bound(text) > SAFE_COMPOSE_BOUND:
-            _check_depth_by_events(text)
+            _check_depth_by_events(text, remap)
         node = compose(text)
     except _Abort as abort:
         return Loaded(None, [abort.problem], text)
     except yaml.YAMLError as error:
-        return Loaded(None, [_problem_from_yaml_error(error, text)], text)
+        return Loaded(None, [_problem_from_yaml_error(error, text, remap)], text)
     if node is None:
-        return Loaded(None, [Problem(1, 1, SYNTAX, "file is empty: a cabinet file holds one YAML document")], text)
-    builder = _Builder()
+        return Loaded(None, [Problem(1, 1, SYNTAX, _EMPTY)], text)
+    if node.tag == _NULL and isinstance(node, ScalarNode):  # `---` alone, `~`, `null`: nothing to check
+        if not node.value:
+            return Loaded(None, [Problem(1, 1, SYNTAX, _EMPTY)], text)
+        line, column = mark_position(text, node.start_mark, remap)
+        message = f"the document is {node.value!r} (null): a cabinet file holds one YAML mapping"
+        return Loaded(None, [Problem(line, column, SYNTAX, message)], text)
+    builder = _Builder(text, remap)
     try:
         data = builder.build(node, 0)
     except _Abort as abort:
@@ -95,7 +149,30 @@ def compose(text: str) -> Node | None:
         loader.dispose()
 
 
+def remap_needed(text: str) -> bool:
+    """Whether libyaml's line numbers differ from an editor's: NEL, LS or PS in the text."""
+    return not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text)
+
+
+def index_position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index, lines broken at LF, CRLF and CR."""
+    before = text[:index]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return line, index - line_start + 1
+
+
+def mark_position(text: str, mark: Any, remap: bool) -> tuple[int, int]:
+    if remap:
+        return index_position(text, mark.index)
+    return mark.line + 1, mark.column + 1
+
+
 def _decode(raw: bytes) -> str | Problem:
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            message = f"{encoding} text (it starts with a {encoding} byte-order mark): save as UTF-8"
+            return Problem(1, 1, SYNTAX, message)
     nul = raw.find(b"\0")
     if nul >= 0:
         line, column = _byte_position(raw, nul)
@@ -112,42 +189,47 @@ def _decode(raw: bytes) -> str | Problem:
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+    """Line and column (in characters, as an editor shows them) of a byte offset."""
+    line_start = max(raw.rfind(b"\n", 0, offset), raw.rfind(b"\r", 0, offset)) + 1
+    line = raw.count(b"\n", 0, offset) + raw.count(b"\r", 0, offset) - raw.count(b"\r\n", 0, offset) + 1
+    prefix = raw[line_start:offset]
+    if line_start == 0 and prefix.startswith(b"\xef\xbb\xbf"):
+        prefix = prefix[3:]  # the UTF-8 byte-order mark is not a column
+    return line, len(prefix.decode("utf-8", "replace")) + 1
 
 
 def _nesting_bound(text: str) -> int:
     # Every level of nesting needs one of these characters, so their count bounds the depth.
-    return sum(text.count(char) for char in "[{-:?")
+    return text.count("[") + text.count("{") + text.count("-") + text.count(":") + text.count("?")
 
 
-def _check_depth_by_events(text: str) -> None:
+def _check_depth_by_events(text: str, remap: bool) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                line, column = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+                line, column = mark_position(text, event.start_mark, remap) if event.start_mark else (1, 1)
                 raise _Abort(Problem(line, column, UNSAFE, f"nesting deeper than {MAX_DEPTH} levels"))
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
 
-def _problem_from_yaml_error(error: yaml.YAMLError, text: str) -> Problem:
+def _problem_from_yaml_error(error: yaml.YAMLError, text: str, remap: bool) -> Problem:
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
-        mark = error.problem_mark
+        line, column = mark_position(text, error.problem_mark, remap)
         message = error.problem or "malformed YAML"
         if isinstance(error, yaml.composer.ComposerError) and "another document" in message:
             message = "several documents in one file: a cabinet file holds exactly one"
         elif "maximum nesting depth" in message:
-            return Problem(mark.line + 1, mark.column + 1, UNSAFE, f"nesting deeper than libyaml allows ({message})")
+            return Problem(line, column, UNSAFE, f"nesting deeper than libyaml allows ({message})")
         elif error.context:
             message = f"{message} ({error.context})"
-        return Problem(mark.line + 1, mark.column + 1, SYNTAX, message)
+        return Problem(line, column, SYNTAX, message)
     if isinstance(error, yaml.reader.ReaderError):
-        before = text[: error.position]
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
+        # libyaml reads the text as UTF-8: its offset counts bytes, not characters.
+        index = len(text.encode("utf-8")[: error.position].decode("utf-8", "replace"))
+        line, column = index_position(text, index)
         return Problem(
             line, column, SYNTAX, f"character #x{error.character:04x} is not allowed in YAML ({error.reason})"
         )
@@ -155,42 +237,72 @@ def _problem_from_yaml_error(error: yaml.YAMLError, text: str) -> Problem:
 
 
 class _Builder:
-    """Turns a node tree into plain values, collecting problems and counting expanded nodes."""
+    """Turns a node tree into plain values, collecting problems and counting expanded nodes.
 
-    def __init__(self) -> None:
+    The common shapes (a mapping of plain keys, string values, lists) are handled inline, without a call
+    per node or a path kept for every value: the path is pushed only when descending into a collection
+    or a non-string scalar, which is all a problem ever needs."""
+
+    __slots__ = ("count", "path", "problems", "remap", "text")
+
+    def __init__(self, text: str = "", remap: bool = False) -> None:
         self.problems: list[Problem] = []
         self.count = 0
         self.path: list[str] = []
+        self.text = text
+        self.remap = remap
 
-    def _problem(self, node: Node, rule: str, message: str) -> Problem:
-        mark = node.start_mark
-        return Problem(mark.line + 1, mark.column + 1, rule, message, _pointer(self.path))
+    def _problem(self, node: Node, rule: str, message: str, path: list[str] | None = None) -> Problem:
+        line, column = mark_position(self.text, node.start_mark, self.remap)
+        return Problem(line, column, rule, message, _pointer(self.path if path is None else path))
 
-    def build(self, node: Node, depth: int) -> Any:
-        self.count += 1 if isinstance(node, ScalarNode) else len(node.value) + 1
+    def _limits(self, node: Node, depth: int) -> None:
         if self.count > MAX_NODES:
             raise _Abort(self._problem(node, UNSAFE, f"more than {MAX_NODES:,} values once aliases are expanded"))
         if depth > MAX_DEPTH:
             raise _Abort(self._problem(node, UNSAFE, f"nesting deeper than {MAX_DEPTH} levels"))
-        tag = node.tag
-        if isinstance(node, ScalarNode):
+
+    def build(self, node: Node, depth: int) -> Any:
+        kind = node.__class__
+        if kind is ScalarNode:
+            self.count += 1
+            if self.count > MAX_NODES or depth > MAX_DEPTH:
+                self._limits(node, depth)
+            tag = node.tag
+            if tag in (_STR, _TIMESTAMP):
+                return node.value
             return self._scalar(node, tag)
-        if tag != _SEQ and tag != _MAP:
-            self.problems.append(self._problem(node, UNSAFE, f"tag {_short(tag)} is not allowed (it was not executed)"))
-        if isinstance(node, SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                self.path.append(str(index))
-                items.append(self.build(item, depth + 1))
-                self.path.pop()
-            return items
-        if isinstance(node, MappingNode):
-            return self._mapping(node, depth)
+        items = node.value
+        self.count += len(items) + 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            self._limits(node, depth)
+        if kind is MappingNode:
+            if node.tag != _MAP:
+                self._bad_tag(node)
+            return self._mapping(node, items, depth)
+        if kind is SequenceNode:
+            if node.tag != _SEQ:
+                self._bad_tag(node)
+            return self._sequence(items, depth)
         raise _Abort(self._problem(node, SYNTAX, "unexpected YAML node"))  # pragma: no cover - no other kinds
 
-    def _scalar(self, node: ScalarNode, tag: str) -> Any:
-        if tag in (_STR, _TIMESTAMP):
-            return node.value
+    def _sequence(self, items: list[Node], depth: int) -> list[Any]:
+        result: list[Any] = []
+        path = self.path
+        inline = depth < MAX_DEPTH
+        for index, item in enumerate(items):
+            if inline and item.__class__ is ScalarNode and item.tag == _STR:
+                self.count += 1
+                if self.count <= MAX_NODES:
+                    result.append(item.value)
+                    continue
+                self.count -= 1  # build() counts it again and reports it, with its path
+            path.append(str(index))
+            result.append(self.build(item, depth + 1))
+            path.pop()
+        return result
+
+    def _scalar(self, node: Any, tag: str) -> Any:
         if tag == _NULL:
             return None
         if tag == _BOOL:
@@ -199,37 +311,57 @@ class _Builder:
             return _CONSTRUCT.construct_yaml_int(node)
         if tag == _FLOAT:
             return _CONSTRUCT.construct_yaml_float(node)
-        self.problems.append(self._problem(node, UNSAFE, f"tag {_short(tag)} is not allowed (it was not executed)"))
+        if tag in (_MERGE, _VALUE) and not node.style and node.value in ("<<", "="):
+            return node.value  # a plain `<<` or `=` as a value is text (YAML 1.1 resolvers aside)
+        self._bad_tag(node)
         return node.value
 
-    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+    def _bad_tag(self, node: Node) -> None:
+        message = f"tag {_short(node.tag)} is not allowed (it was not executed)"
+        self.problems.append(self._problem(node, UNSAFE, message))
+
+    def _mapping(self, node: Node, pairs: list[tuple[Node, Node]], depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self.problems.append(self._problem(key_node, SYNTAX, "a mapping key must be a plain value"))
-                continue
-            if key_node.tag == _MERGE:
-                self.problems.append(self._problem(key_node, UNSAFE, "merge keys (<<) are not supported"))
-                continue
-            key = key_node.value
-            if value_node.tag == _STR and isinstance(value_node, ScalarNode):  # the common case, inlined
-                if key in result:
-                    self._duplicate(key_node, key, node)
-                result[key] = value_node.value
-                continue
+        path = self.path
+        for key_node, value_node in pairs:
+            if key_node.__class__ is ScalarNode and key_node.tag == _STR:
+                key = key_node.value
+            else:
+                odd = self._odd_key(key_node)
+                if odd is None:
+                    continue
+                key = odd
             if key in result:
                 self._duplicate(key_node, key, node)
-            self.path.append(key)
+            if value_node.__class__ is ScalarNode and value_node.tag == _STR:  # the common case, inlined
+                result[key] = value_node.value
+                continue
+            path.append(key)
             result[key] = self.build(value_node, depth + 1)
-            self.path.pop()
+            path.pop()
         return result
 
-    def _duplicate(self, key_node: ScalarNode, key: str, mapping: MappingNode) -> None:
+    def _odd_key(self, key_node: Node) -> str | None:
+        """The key of a pair whose key is not a plain string, or None to skip the pair (reported)."""
+        if not isinstance(key_node, ScalarNode):
+            self.problems.append(self._problem(key_node, SYNTAX, "a mapping key must be a plain value"))
+            return None
+        if key_node.tag == _MERGE:
+            self.problems.append(self._problem(key_node, UNSAFE, "merge keys (<<) are not supported"))
+            return None
+        key: str = key_node.value
+        if key_node.tag not in _PLAIN_KEY_TAGS:
+            message = f"tag {_short(key_node.tag)} is not allowed (it was not executed)"
+            self.problems.append(self._problem(key_node, UNSAFE, message, [*self.path, key]))
+        return key
+
+    def _duplicate(self, key_node: Node, key: str, mapping: Node) -> None:
         first = next(k for k, _ in mapping.value if isinstance(k, ScalarNode) and k.value == key)
-        self.path.append(key)
-        message = f"duplicate key {key!r} (first at line {first.start_mark.line + 1}); the last value wins"
-        self.problems.append(self._problem(key_node, DUPLICATE_KEY, message))
-        self.path.pop()
+        message = f"duplicate key {key!r} (first at line {self._line(first)}); the last value wins"
+        self.problems.append(self._problem(key_node, DUPLICATE_KEY, message, [*self.path, key]))
+
+    def _line(self, node: Node) -> int:
+        return mark_position(self.text, node.start_mark, self.remap)[0]
 
 
 def _pointer(parts: list[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from balprov.planning.diff import Desired, diff_definitions, plan_changes
@@ -17,12 +17,14 @@ from balprov.state import StateSnapshot
 ProviderFor = Callable[[str], Provider]  # operator id -> opened provider
 
 
-def desired_from(documents: dict[str, Any], today: str) -> dict[str, Desired]:
-    desired: dict[str, Desired] = {}
-    for file, document in documents.items():
-        definition = normalize(document, today)
-        desired[definition["name"]] = Desired(definition, digest(definition), file, tuple(scheduled(document, today)))
-    return desired
+def desired_item(document: dict[str, Any], file: str, today: str) -> Desired:
+    """A valid document as the plan wants it; run in the validation workers, next to the parsing."""
+    definition = normalize(document, today)
+    return Desired(definition, digest(definition), file, tuple(scheduled(document, today)))
+
+
+def desired_from(items: Iterable[Desired]) -> dict[str, Desired]:
+    return {item.definition["name"]: item for item in items}
 
 
 def make_plan(

@@ -12,6 +12,7 @@ import jsonschema
 from balprov.diagnostics import Severity
 from balprov.errors import ConfigError
 from balprov.loading import PositionIndex, load_yaml
+from balprov.project.environment import Interpolated, interpolate
 from balprov.resources import schema_path
 
 CONFIG_NAME = "balprov.yaml"
@@ -32,6 +33,7 @@ class Project:
     cabinets_dir: Path
     state_backend: str = "sqlite"
     state_path: Path | None = None
+    state_dsn: str | None = None  # backend postgres: the DSN, `${VAR}` resolved (holds a password: never print it)
     severities: dict[str, Severity] = field(default_factory=dict)
 
     def display(self, path: Path) -> str:
@@ -61,8 +63,11 @@ def load_project(config: Path | None, cwd: Path) -> Project:
     if loaded.problems:
         first = loaded.problems[0]
         raise ConfigError(f"{name}:{first.line}:{first.column}: [{first.rule}] {first.message}")
-    data = loaded.data
-    _check_schema(data, loaded.text, name)
+    # `${VAR}` references resolved first, so the schema checks the values balprov will use
+    resolved = interpolate(loaded.data, name, PositionIndex(loaded.text).locate) if "${" in loaded.text else None
+    data = resolved.data if resolved is not None else loaded.data
+    _unquoted_off(data)
+    _check_schema(data, loaded.text, name, resolved)
     root = path.resolve().parent
     severities = _severities(data.get("rules", {}), loaded.text, name)
     operators = {
@@ -77,18 +82,29 @@ def load_project(config: Path | None, cwd: Path) -> Project:
         cabinets_dir=root / data.get("cabinets", "cabinets"),
         state_backend=state.get("backend", "sqlite"),
         state_path=root / state.get("path", ".balprov/state.db"),
+        state_dsn=state.get("dsn"),
         severities=severities,
     )
 
 
-def _check_schema(data: Any, text: str, name: str) -> None:
+def _unquoted_off(data: Any) -> None:
+    """YAML 1.1 reads an unquoted `off` as false; in `rules:` it can only mean the severity off."""
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if isinstance(rules, dict):
+        for slug, level in rules.items():
+            if level is False:
+                rules[slug] = "off"
+
+
+def _check_schema(data: Any, text: str, name: str, resolved: Interpolated | None = None) -> None:
     schema = json.loads(schema_path("balprov.schema.json").read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
         pointer = "".join(f"/{part}" for part in error.absolute_path)
         line, column = PositionIndex(text).locate(pointer)
-        raise ConfigError(f"{name}:{line}:{column}: {error.message}")
+        message = resolved.hide(pointer, error.message) if resolved is not None else error.message
+        raise ConfigError(f"{name}:{line}:{column}: {message}")
     ids = [op["id"] for op in data["operators"]]
     for index, op_id in enumerate(ids):
         if op_id in ids[:index]:

@@ -9,9 +9,10 @@ from balprov.providers.registry import open_provider
 
 
 class ProviderPool:
-    def __init__(self, project: Project, owner: str) -> None:
+    def __init__(self, project: Project, owner: str, *, adopt: bool = False) -> None:
         self._project = project
         self._owner = owner
+        self._adopt = adopt
         self._open: dict[str, Provider] = {}
 
     def get(self, operator_id: str) -> Provider:
@@ -19,7 +20,7 @@ class ProviderPool:
             operator = self._project.operators.get(operator_id)
             if operator is None:
                 raise ConfigError(f"operator {operator_id!r} is not declared in balprov.yaml")
-            self._open[operator_id] = open_provider(operator, self._project, self._owner)
+            self._open[operator_id] = open_provider(operator, self._project, self._owner, adopt=self._adopt)
         return self._open[operator_id]
 
     def close(self) -> None:

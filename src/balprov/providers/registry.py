@@ -9,7 +9,7 @@ from balprov.project import Operator, Project
 from balprov.providers.base import Provider
 from balprov.providers.local import LocalProvider
 
-PROVIDER_TYPES = ("local",)
+PROVIDER_TYPES = ("local", "ldap")
 
 
 def local_provider_path(operator: Operator, project: Project) -> Path:
@@ -22,12 +22,17 @@ def local_provider_path(operator: Operator, project: Project) -> Path:
     return project.root / configured
 
 
-def open_provider(operator: Operator, project: Project, owner: str) -> Provider:
-    """Open the operator's provider on behalf of the state whose lineage is `owner`."""
+def open_provider(operator: Operator, project: Project, owner: str, *, adopt: bool = False) -> Provider:
+    """Open the operator's provider on behalf of the state whose lineage is `owner`. `adopt`: the
+    provider may take over entries it did not create (`balprov apply --adopt`; the ldap provider)."""
     kind = operator.provider.get("type", "local")
     if kind == "local":
         path = local_provider_path(operator, project)
         return LocalProvider(path, owner, display=project.display(path))
+    if kind == "ldap":
+        from balprov.providers.ldap import open_ldap_provider  # ldap3 loads only for projects that use it
+
+        return open_ldap_provider(operator, project, owner, adopt=adopt)
     # the type only: provider settings may hold secrets, never echoed
     raise ConfigError(
         f"balprov.yaml: operator {operator.id!r}: provider type {kind!r} is not available in this balprov "

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import TextIO
 
 from balprov.diagnostics import Severity
-from balprov.reporters.base import Reporter
+from balprov.reporters.base import Reporter, escape_controls, summary_line
 from balprov.validation import ValidationReport
 
 
+# The escapes of @actions/core (toolkit/packages/core/src/command.ts): a message (`data`) escapes `%` and
+# line breaks; a property value (`file=`, `title=`) also escapes `:` and `,`, which end or split properties.
 def _data(text: str) -> str:
+    text = escape_controls(text, keep="\t\r\n")  # no ESC sequence reaches the log
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -27,4 +30,4 @@ class GithubReporter(Reporter):
                 f"file={_property(d.file)},line={d.line},col={d.column},title={_property(f'balprov [{d.rule}]')}"
             )
             out.write(f"::{command} {properties}::{_data(d.message)}\n")
-        out.write(f"balprov: {report.files} files checked, {report.errors} errors, {report.warnings} warnings\n")
+        out.write(f"balprov: {summary_line(report)}\n")  # a plain log line, not a workflow command

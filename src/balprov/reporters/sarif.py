@@ -18,7 +18,7 @@ class SarifReporter(Reporter):
     name = "sarif"
 
     def render(self, report: ValidationReport, out: TextIO) -> None:
-        rule_ids = list(RULES)
+        rule_index = {slug: index for index, slug in enumerate(RULES)}
         rules = [
             {
                 "id": rule.id,
@@ -31,7 +31,7 @@ class SarifReporter(Reporter):
         results = [
             {
                 "ruleId": d.rule,
-                "ruleIndex": rule_ids.index(d.rule),
+                **({"ruleIndex": rule_index[d.rule]} if d.rule in rule_index else {}),
                 "level": "error" if d.severity == Severity.ERROR or self.settings.strict else "warning",
                 "message": {"text": d.message},
                 "locations": [

@@ -8,14 +8,10 @@ from typing import TextIO
 import click
 
 from balprov.diagnostics import Severity
-from balprov.reporters.base import Reporter
+from balprov.reporters.base import Reporter, escape_controls, summary_line
 from balprov.validation import ValidationReport
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class TextReporter(Reporter):
@@ -27,13 +23,11 @@ class TextReporter(Reporter):
             if index:
                 out.write("\n")
             for d in group:
-                position = f"{d.file}:{d.line}:{d.column}"
+                position = f"{escape_controls(d.file)}:{d.line}:{d.column}"
                 where = click.style(position, bold=True) if color else position
                 level = click.style(d.severity.value, fg=_COLOURS[d.severity]) if color else d.severity.value
-                out.write(f"{where} {level} [{d.rule}] {d.message}\n")
-        summary = f"{_plural(report.files, 'file')} checked: {_plural(report.errors, 'error')}, " + _plural(
-            report.warnings, "warning"
-        )
+                out.write(f"{where} {level} [{d.rule}] {escape_controls(d.message)}\n")
+        summary = summary_line(report)
         if report.diagnostics:
             out.write("\n")
         out.write((click.style(summary, bold=True) if color else summary) + "\n")

@@ -67,7 +67,7 @@ class Rule:
     summary: str
     check: Callable[[Any, RuleContext], Iterable[Finding]] | None = None
     check_project: Callable[[list[Summary]], Iterable[ProjectFinding]] | None = None
-    schema_overlap: tuple[re.Pattern[str], ...] = ()
+    schema_overlap: tuple[tuple[re.Pattern[str], str | None], ...] = ()
 
     @property
     def scope(self) -> str:
@@ -87,7 +87,9 @@ def _from_module(module: ModuleType) -> Rule:
         summary=doc.splitlines()[0],
         check=getattr(module, "check", None),
         check_project=getattr(module, "check_project", None),
-        schema_overlap=tuple(re.compile(pattern) for pattern in getattr(module, "SCHEMA_OVERLAP", ())),
+        schema_overlap=tuple(
+            (re.compile(pattern), keyword) for pattern, keyword in getattr(module, "SCHEMA_OVERLAP", ())
+        ),
     )
 
 

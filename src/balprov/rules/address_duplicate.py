@@ -31,6 +31,6 @@ def check_project(summaries: list[Summary]) -> Iterator[ProjectFinding]:
         key = summary.address.lower()
         if key in first:
             message = f"address {summary.address} is already defined in {first[key]}"
-            yield ProjectFinding(summary.file, Finding("/spec/address", message))
+            yield ProjectFinding(summary.file, Finding("/spec/address", message), first[key])
         else:
             first[key] = summary.file

@@ -23,6 +23,8 @@ from balprov.rules.base import Finding, RuleContext, spec_of
 
 ID = "address-syntax"
 LEVEL = "error"
+# The schema keeps layout-breaking characters out of the address; this rule says precisely what is wrong.
+SCHEMA_OVERLAP = ((r"^/spec/address$", "pattern"),)
 
 _LOCAL = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")
 _DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")

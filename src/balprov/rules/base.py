@@ -2,8 +2,9 @@
 
 A rule is a module with `ID` (its stable slug), `LEVEL` (default severity), a docstring that explains
 it with a passing and a failing example, and either `check(document, context)` for one file or
-`check_project(summaries)` for rules across files. `SCHEMA_OVERLAP` lists the JSON pointers (regular
-expressions) whose schema violations this rule reports itself, so that each problem is reported once.
+`check_project(summaries)` for rules across files. `SCHEMA_OVERLAP` lists the (JSON pointer regular
+expression, schema keyword or None for any) pairs whose schema violations this rule reports itself, so that
+each problem is reported once.
 
 Per-file rules receive the document's plain values. They are written for schema-valid documents and
 run on invalid ones too, best effort: the engine ignores a rule that trips over a wrong type there.
@@ -11,9 +12,15 @@ run on invalid ones too, best effort: the engine ignores a rule that trips over 
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
+
+# The schema's `date` shape (YYYY-MM-DD with a month 01-12 and a day 01-31): a value without it is the
+# schema's to report, and rules that read dates leave it alone so that it is reported once.
+DATE_SHAPE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +51,11 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class ProjectFinding:
+    """A cross-file problem, reported on `file` (the later one); `related` is the other file involved."""
+
     file: str
     finding: Finding
+    related: str | None = None
 
 
 def spec_of(document: Any) -> dict[str, Any]:
@@ -64,3 +74,19 @@ def items_of(spec: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, An
 
 def cotitulaire_rpps(spec: dict[str, Any]) -> set[str]:
     return {item["rpps"] for _, item in items_of(spec, "cotitulaires") if isinstance(item.get("rpps"), str)}
+
+
+def date_shaped(value: Any) -> TypeGuard[str]:
+    """Whether the value has the schema's date shape (it may still not be a day: 2027-02-29)."""
+    return isinstance(value, str) and DATE_SHAPE.fullmatch(value) is not None
+
+
+def is_day(value: Any) -> TypeGuard[str]:
+    """Whether the value has the date shape and is a day of the calendar."""
+    if not date_shaped(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

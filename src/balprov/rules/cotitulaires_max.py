@@ -23,7 +23,7 @@ from balprov.rules.base import Finding, RuleContext, spec_of
 ID = "cotitulaires-max"
 LEVEL = "error"
 MAXIMUM = 20
-SCHEMA_OVERLAP = (r"^/spec/cotitulaires$",)
+SCHEMA_OVERLAP = ((r"^/spec/cotitulaires$", "maxItems"),)  # (pointer, schema keyword) reported here
 
 
 def check(document: Any, context: RuleContext) -> Iterator[Finding]:

@@ -10,6 +10,9 @@ Passing (today 2026-11-29):
 Failing (today 2026-11-29):
 
     validUntil: 2026-10-31
+
+`validUntil` is the last day of access: on that very day the delegation is still valid. A value that
+is not a day (a wrong shape for the schema, 2027-02-29 for validity-window) is left to those checks.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from balprov.rules.base import Finding, RuleContext, items_of, spec_of
+from balprov.rules.base import Finding, RuleContext, is_day, items_of, spec_of
 
 ID = "delegation-expired"
 LEVEL = "warning"
@@ -26,7 +29,7 @@ LEVEL = "warning"
 def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     for index, item in items_of(spec_of(document), "delegataires"):
         end = item.get("validUntil")
-        if isinstance(end, str) and end < context.today:
+        if is_day(end) and end < context.today:
             yield Finding(
                 f"/spec/delegataires/{index}/validUntil",
                 f"delegation of {item.get('id', '?')} ended on {end}: remove it from the file",

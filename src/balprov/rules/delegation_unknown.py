@@ -30,6 +30,8 @@ LEVEL = "error"
 
 def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     spec = spec_of(document)
+    if not isinstance(spec.get("cotitulaires"), list):
+        return  # who the cotitulaires are is unknown (principal-count and the schema say why)
     holders = cotitulaire_rpps(spec)
     for index, item in items_of(spec, "cotitulaires"):
         nominated_by = item.get("nominatedBy")

@@ -24,7 +24,7 @@ from balprov.rules.base import Finding, RuleContext, spec_of
 
 ID = "finess-present"
 LEVEL = "error"
-SCHEMA_OVERLAP = (r"^/spec/structure/finess(/.*)?$",)
+SCHEMA_OVERLAP = ((r"^/spec/structure/finess(/.*)?$", None),)  # any schema keyword at the FINESS
 
 
 def check(document: Any, context: RuleContext) -> Iterator[Finding]:

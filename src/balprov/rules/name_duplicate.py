@@ -30,6 +30,6 @@ def check_project(summaries: list[Summary]) -> Iterator[ProjectFinding]:
             continue
         if summary.name in first:
             message = f"name {summary.name!r} is already used by {first[summary.name]}"
-            yield ProjectFinding(summary.file, Finding("/metadata/name", message))
+            yield ProjectFinding(summary.file, Finding("/metadata/name", message), first[summary.name])
         else:
             first[summary.name] = summary.file

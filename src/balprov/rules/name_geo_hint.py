@@ -37,12 +37,20 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
         return
     local = _compact(address.split("@", 1)[0])
     postal_code, city = structure.get("postalCode"), structure.get("city")
+    if isinstance(postal_code, int):  # unquoted: the schema reports it; compare the digits all the same
+        postal_code = f"{postal_code:05d}"
     if isinstance(postal_code, str) and postal_code and postal_code in local:
         return
     if isinstance(city, str) and _compact(city) and _compact(city) in local:
         return
+    local_part, domain = address.split("@", 1)
+    example = (
+        f"{local_part}.{postal_code}@{domain}"
+        if isinstance(postal_code, str)
+        else f"{local_part}.<postal code>@{domain}"
+    )
     yield Finding(
         "/spec/address",
-        "the address has neither the postal code nor the city: add one to tell this structure from "
-        "namesakes (e.g. cabinet-des-lilas.93260@…)",
+        f"the address has neither the postal code nor the city: add one to tell this structure from namesakes "
+        f"(e.g. {example})",
     )

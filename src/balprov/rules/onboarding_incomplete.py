@@ -14,6 +14,9 @@ Failing:
     onboarding:
       patientsInformed: true
       partnersNotified: false
+
+A false item is reported at its value, a missing one at the `onboarding` key, a missing checklist at
+the `spec` key.
 """
 
 from __future__ import annotations
@@ -35,21 +38,21 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     spec = spec_of(document)
     if not spec:
         return
-    onboarding = spec.get("onboarding")
-    if onboarding is None:
+    if "onboarding" not in spec:
         yield Finding(
             "/spec",
             "no onboarding checklist: add spec.onboarding (patientsInformed, partnersNotified)",
             at_key=True,
         )
         return
+    onboarding = spec["onboarding"]
+    if onboarding is None:  # `onboarding:` left empty: every item is missing, reported at that key
+        onboarding = {}
     if not isinstance(onboarding, dict):
         return
     for key, message in ITEMS.items():
-        if onboarding.get(key) is not True:
-            where = f"/spec/onboarding/{key}" if key in onboarding else "/spec/onboarding"
-            yield Finding(
-                where,
-                f"{message} ({key} is {'false' if key in onboarding else 'missing'})",
-                at_key=key not in onboarding,
-            )
+        if key not in onboarding:
+            yield Finding("/spec/onboarding", f"{message} ({key} is missing)", at_key=True)
+        elif onboarding[key] is not True:
+            state = "false" if onboarding[key] is False else "not true"
+            yield Finding(f"/spec/onboarding/{key}", f"{message} ({key} is {state})")

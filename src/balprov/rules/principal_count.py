@@ -14,6 +14,11 @@ Failing:
     cotitulaires:
       - {rpps: "10107592585", principal: true, ...}
       - {rpps: "10001045367", principal: true, ...}   # a second principal
+
+    cotitulaires: []                                  # nobody, so no principal either
+
+An empty, null or non-list `cotitulaires` is reported here too: it has no principal, and the schema's own
+complaint about it is not reported (cotitulaires-max owns the schema's errors at that pointer).
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ LEVEL = "error"
 
 def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     spec = spec_of(document)
-    if not isinstance(spec.get("cotitulaires"), list) or not spec["cotitulaires"]:
-        return
+    cotitulaires = spec.get("cotitulaires")
+    if not isinstance(cotitulaires, list) or not cotitulaires:
+        return  # missing, empty or not a list: the schema reports it (minItems, type, required), once
     principals = [index for index, item in items_of(spec, "cotitulaires") if item.get("principal") is True]
     if not principals:
         yield Finding(

@@ -12,26 +12,21 @@ Failing:
 
     validFrom: 2027-01-31
     validUntil: 2026-12-01
+
+    validUntil: 2027-02-29    # not a day of the calendar (2027 is not a leap year)
+
+A value that does not have the shape YYYY-MM-DD (a month 13, a day 32) is the schema's to report.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from balprov.rules.base import Finding, RuleContext, items_of, spec_of
+from balprov.rules.base import Finding, RuleContext, date_shaped, is_day, items_of, spec_of
 
 ID = "validity-window"
 LEVEL = "error"
-
-
-def _is_day(value: str) -> bool:
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def check(document: Any, context: RuleContext) -> Iterator[Finding]:
@@ -39,7 +34,9 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
         start, end = item.get("validFrom"), item.get("validUntil")
         bad = False
         for key, value in (("validFrom", start), ("validUntil", end)):
-            if isinstance(value, str) and len(value) == 10 and not _is_day(value):
+            if not date_shaped(value):
+                bad = True  # missing, or the schema reports its shape: nothing to compare
+            elif not is_day(value):
                 bad = True
                 yield Finding(f"/spec/delegataires/{index}/{key}", f"{value} is not a day of the calendar")
         if not bad and isinstance(start, str) and isinstance(end, str) and end < start:

@@ -6,6 +6,7 @@ from balprov.state.base import (
     LockInfo,
     MailboxRecord,
     StateBackend,
+    StateExport,
     StateLockedError,
     StateSnapshot,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "LockInfo",
     "MailboxRecord",
     "StateBackend",
+    "StateExport",
     "StateLockedError",
     "StateSnapshot",
     "open_state",

@@ -89,8 +89,24 @@ class LockInfo:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class StateExport:
+    """A whole state, backend-neutral: what `balprov state copy` moves from one backend to another."""
+
+    lineage: str
+    serial: int
+    mailboxes: list[MailboxRecord]  # by name
+    journal: list[JournalEntry]  # oldest first, ids kept
+
+    @property
+    def empty(self) -> bool:
+        return self.serial == 0 and not self.mailboxes and not self.journal
+
+
 class StateBackend(ABC):
     """Opened by `open_state(project)`; use as a context manager."""
+
+    display: str  # where the state lives, as messages show it (a path, or a DSN with its password masked)
 
     @abstractmethod
     def snapshot(self) -> StateSnapshot:
@@ -123,6 +139,17 @@ class StateBackend(ABC):
 
     @abstractmethod
     def current_lock(self) -> LockInfo | None: ...
+
+    @abstractmethod
+    def export_state(self) -> StateExport:
+        """Lineage, serial, every mailbox and the whole journal, read consistently (one transaction)."""
+
+    @abstractmethod
+    def import_state(self, data: StateExport, *, force: bool = False) -> None:
+        """Make this state exactly `data` (lineage, serial, mailboxes, journal with its ids) in one transaction.
+
+        Refuses (BalprovError, nothing changed) when this state is not empty (a serial above 0, a mailbox or a
+        journal entry) unless `force`, which replaces it, journal included. The caller holds this state's lock."""
 
     @abstractmethod
     def close(self) -> None: ...

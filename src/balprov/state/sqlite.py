@@ -31,6 +31,7 @@ from balprov.state.base import (
     LockInfo,
     MailboxRecord,
     StateBackend,
+    StateExport,
     StateLockedError,
     StateSnapshot,
 )
@@ -190,7 +191,7 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def _current_user() -> str:
+def current_user() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -364,7 +365,7 @@ class SqliteState(StateBackend):
     def acquire_lock(self, operation: str, timeout: float) -> LockInfo:
         mine = LockInfo(
             lock_id=str(uuid.uuid4()),
-            who=_current_user(),
+            who=current_user(),
             host=socket.gethostname(),
             pid=os.getpid(),
             operation=operation,
@@ -417,6 +418,86 @@ class SqliteState(StateBackend):
             return None
         return LockInfo(lock_id=row[0], who=row[1], host=row[2], pid=int(row[3]), operation=row[4], since=row[5])
 
+    # -- copying -----------------------------------------------------------------------------------
+
+    def export_state(self) -> StateExport:
+        with self._guard(), transaction(self._db, immediate=False):
+            meta = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('lineage', 'serial')").fetchall())
+            rows = self._db.execute(f"SELECT {_MAILBOX_COLUMNS} FROM mailboxes ORDER BY name").fetchall()
+            journal = self._db.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal ORDER BY id").fetchall()
+        try:
+            mailboxes = [_mailbox(row) for row in rows]
+        except (ValueError, TypeError) as error:
+            raise BalprovError(f"{self.display}: a mailbox row of the state is damaged: {error}") from None
+        return StateExport(
+            lineage=str(meta["lineage"]),
+            serial=int(meta["serial"]),
+            mailboxes=mailboxes,
+            journal=self._entries(journal),
+        )
+
+    def import_state(self, data: StateExport, *, force: bool = False) -> None:
+        try:
+            with transaction(self._db):
+                (serial,) = self._db.execute("SELECT value FROM meta WHERE key = 'serial'").fetchone()
+                (mailboxes,) = self._db.execute("SELECT count(*) FROM mailboxes").fetchone()
+                (entries,) = self._db.execute("SELECT count(*) FROM journal").fetchone()
+                if (serial or mailboxes or entries) and not force:
+                    raise BalprovError(
+                        f"{self.display}: the target state is not empty (serial {serial}, {mailboxes} mailbox(es), "
+                        f"{entries} journal entries); nothing was copied. Pass --force to replace it."
+                    )
+                # the journal is append-only: its guard is lifted for this transaction only
+                self._db.execute("DROP TRIGGER journal_no_delete")
+                self._db.execute("DELETE FROM journal")
+                self._db.execute(_trigger("journal_no_delete"))
+                self._db.execute("DELETE FROM mailboxes")
+                self._db.executemany(
+                    f"INSERT INTO mailboxes ({_MAILBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            r.name,
+                            r.address,
+                            _dumps(r.definition),
+                            r.digest,
+                            _dumps(r.provider_ids),
+                            r.applied_at,
+                            r.applied_by,
+                            r.applied_host,
+                            r.git_commit,
+                        )
+                        for r in data.mailboxes
+                    ],
+                )
+                self._db.executemany(
+                    f"INSERT INTO journal ({_JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            e.id,
+                            e.serial,
+                            e.at,
+                            e.name,
+                            e.address,
+                            e.action,
+                            e.accountable,
+                            e.actor,
+                            e.host,
+                            e.git_commit,
+                            e.plan_id,
+                            _dumps(e.attributes),
+                        )
+                        for e in data.journal
+                    ],
+                )
+                self._db.execute(
+                    "UPDATE sqlite_sequence SET seq = (SELECT coalesce(max(id), 0) FROM journal) WHERE name = 'journal'"
+                )
+                self._db.executemany(
+                    "UPDATE meta SET value = ? WHERE key = ?", [(data.lineage, "lineage"), (data.serial, "serial")]
+                )
+        except sqlite3.Error as error:
+            raise database_error(error, self.display, "state database") from None
+
     def close(self) -> None:
         self._db.close()
 
@@ -439,6 +520,14 @@ def _statements(script: str) -> list[str]:
             statements.append(current.strip())
             current = ""
     return [statement for statement in statements if statement]
+
+
+def _trigger(name: str) -> str:
+    """The CREATE TRIGGER statement of `name` in the schema."""
+    for statement in _statements(_SCHEMA):
+        if statement.startswith(f"CREATE TRIGGER {name} "):
+            return statement
+    raise KeyError(name)
 
 
 def _mailbox(row: tuple[Any, ...]) -> MailboxRecord:

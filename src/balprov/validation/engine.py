@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,13 +13,21 @@ from typing import Any
 from balprov.diagnostics import Diagnostic, Severity
 from balprov.loading import PositionIndex, load_yaml
 from balprov.project import Project
-from balprov.rules import RULES, RuleContext
+from balprov.rules import RULES, RuleContext, Summary
 from balprov.validation.discovery import discover
 from balprov.validation.file_check import FileChecker, FileOutcome
 
-# Below this many files a second process costs more than it saves (bench/validate.py measures it).
-PARALLEL_THRESHOLD = 400
-CHUNK = 250
+# Below this many files a second process costs more than it saves. `bench/validate.py --threshold-only`
+# (whole processes, medians of 9, 2 cores, 2026-11-29), -j 1 / -j 2 in seconds: 100 files 0.212/0.226,
+# 200 0.227/0.234, 300 0.246/0.246, 400 0.263/0.256, 600 0.300/0.281, 800 0.338/0.305, 1,600 0.465/0.371.
+# The pool costs ~20 ms to start and stop; it pays for itself from ~300 files.
+PARALLEL_THRESHOLD = 300
+CHUNK = 250  # files per task: 50 to 500 measure alike at 10,000 files; smaller tasks cost more messages
+
+
+# Called in the worker that checked a file without problems: what of its document to send back
+# (the plan normalizes there, in parallel, instead of shipping raw documents to the parent).
+Keep = Callable[[Any, str], Any]
 
 
 @dataclass(frozen=True)
@@ -27,14 +35,23 @@ class ValidateOptions:
     paths: list[Path]
     today: str
     jobs: int = 0  # 0: as many as there are cores, when there are enough files
-    keep_documents: bool = False
+    keep: Keep | None = None
+    # Files read only for the cross-file rules (the rest of the cabinets folder when a few files are
+    # named, as pre-commit does): their own problems are not reported, a duplicate involving a named
+    # file is.
+    context: list[Path] = field(default_factory=list)
+    # The parent's own work, run while the workers parse (the plan reads the state then); its result is
+    # `ValidationReport.meanwhile`. Run after the workers are forked: no lock or connection is shared.
+    meanwhile: Callable[[], Any] | None = None
 
 
 @dataclass
 class ValidationReport:
     files: int
     diagnostics: list[Diagnostic]
-    documents: dict[str, Any] = field(default_factory=dict)
+    documents: dict[str, Any] = field(default_factory=dict)  # what `keep` returned, for error-free files
+    names: dict[str, str] = field(default_factory=dict)  # metadata.name -> file, for every file that has one
+    meanwhile: Any = None
 
     @property
     def errors(self) -> int:
@@ -46,48 +63,91 @@ class ValidationReport:
 
 
 def validate(project: Project, options: ValidateOptions) -> ValidationReport:
-    work = discover(options.paths, project.root)
+    named = discover(options.paths, project.root)
+    checked = {path for path, _ in named}
+    extra = [item for item in discover(options.context, project.root) if item[0] not in checked]
+    work: list[_Work] = [(path, display, True) for path, display in named]
+    work += [(path, display, False) for path, display in extra]
     context = RuleContext({op.id: op.domain for op in project.operators.values()}, options.today)
-    checker = FileChecker(project.severities, context, options.keep_documents)
+    checker = FileChecker(project.severities, context, options.keep)
     jobs = options.jobs or (os.cpu_count() or 1)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # thousands of small dicts kept alive: the cyclic collector would rescan them over and over
     try:
         if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
-            outcomes = list(_in_workers(checker, work, jobs))
+            outcomes, side = _in_workers(checker, work, jobs, options.meanwhile)
         else:
-            outcomes = [checker.check(path, display) for path, display in work]
+            outcomes = [_one(checker, item) for item in work]
+            side = options.meanwhile() if options.meanwhile is not None else None
     finally:
         if gc_was_enabled:
             gc.enable()
     diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
-    diagnostics.extend(_cross_file(outcomes, checker, {display: path for path, display in work}))
+    shown = {display for _, display in named} if extra else None
+    diagnostics.extend(_cross_file(outcomes, checker, {display: path for path, display, _ in work}, shown))
     diagnostics.sort()
-    documents = {o.file: o.document for o in outcomes if o.document is not None} if options.keep_documents else {}
-    return ValidationReport(len(work), diagnostics, documents)
+    documents = {o.file: o.document for o in outcomes if o.document is not None} if options.keep else {}
+    names = {o.summary.name: o.file for o in outcomes if o.summary is not None and o.summary.name is not None}
+    return ValidationReport(len(named), diagnostics, documents, names, side)
+
+
+# (path to open, path to show, checked in full: False for a file read only for the cross-file rules)
+_Work = tuple[str, str, bool]
+
+
+def _one(checker: FileChecker, item: _Work) -> FileOutcome:
+    path, display, full = item
+    return checker.check(path, display) if full else checker.summarize(path, display)
 
 
 _WORKER: FileChecker | None = None
 
+# What a worker sends back for one file: plain tuples pickle ~8x faster than the dataclasses.
+_Packed = tuple[str, list[Diagnostic], tuple[str | None, str | None] | None, Any]
 
-def _check_chunk(chunk: list[tuple[str, str]]) -> list[FileOutcome]:
+
+def _check_chunk(chunk: list[_Work]) -> list[_Packed]:
     assert _WORKER is not None
     gc.disable()
-    return [_WORKER.check(path, display) for path, display in chunk]
+    packed: list[_Packed] = []
+    for item in chunk:
+        outcome = _one(_WORKER, item)
+        summary = outcome.summary
+        packed.append(
+            (
+                outcome.file,
+                outcome.diagnostics,
+                None if summary is None else (summary.name, summary.address),
+                outcome.document,
+            )
+        )
+    return packed
 
 
-def _in_workers(checker: FileChecker, work: list[tuple[str, str]], jobs: int) -> Iterator[FileOutcome]:
+def _in_workers(
+    checker: FileChecker, work: list[_Work], jobs: int, meanwhile: Callable[[], Any] | None
+) -> tuple[list[FileOutcome], Any]:
     global _WORKER
     _WORKER = checker  # inherited by the forked workers: compiled validators cannot be pickled
     size = max(1, min(CHUNK, len(work) // (jobs * 4) or 1))
     chunks = [work[i : i + size] for i in range(0, len(work), size)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for result in pool.imap(_check_chunk, chunks):
-            yield from result
+        results = pool.imap(_check_chunk, chunks)
+        side = meanwhile() if meanwhile is not None else None
+        outcomes = [
+            FileOutcome(file, diagnostics, None if summary is None else Summary(file, *summary), document)
+            for result in results
+            for file, diagnostics, summary, document in result
+        ]
+    return outcomes, side
 
 
-def _cross_file(outcomes: list[FileOutcome], checker: FileChecker, paths: dict[str, str]) -> list[Diagnostic]:
-    summaries = [o.summary for o in outcomes if o.summary is not None]
+def _cross_file(
+    outcomes: list[FileOutcome], checker: FileChecker, paths: dict[str, str], shown: set[str] | None
+) -> list[Diagnostic]:
+    """Cross-file rules over every file read; with `shown`, only the problems that involve one of them."""
+    # In path order, whatever order the files were read in: "the later file" is the later path.
+    summaries = sorted((o.summary for o in outcomes if o.summary is not None), key=lambda summary: summary.file)
     diagnostics: list[Diagnostic] = []
     indexes: dict[str, PositionIndex] = {}
     for rule in RULES.values():
@@ -95,6 +155,8 @@ def _cross_file(outcomes: list[FileOutcome], checker: FileChecker, paths: dict[s
         if rule.check_project is None or severity == Severity.OFF:
             continue
         for found in rule.check_project(summaries):
+            if shown is not None and found.file not in shown and found.related not in shown:
+                continue
             if found.file not in indexes:  # rare: re-read only the files that have a cross-file problem
                 indexes[found.file] = PositionIndex(_read_text(paths[found.file]))
             line, column = indexes[found.file].locate(found.finding.path, at_key=found.finding.at_key)
