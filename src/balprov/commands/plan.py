@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from balprov.errors import BalprovError
-from balprov.planning.make import desired_from, desired_item, make_plan
+from balprov.planning.make import desired_from, desired_ref, make_plan
 from balprov.planning.model import Plan
 from balprov.planning.planfile import write_plan
 from balprov.project import Project, load_project
@@ -49,7 +49,7 @@ class PlanCommand:
 def current_plan(project: Project, today: str, stderr: TextIO, *, refresh: bool = False) -> Plan:
     """Validate every definition, then plan against the state (read-only). The state is read while the
     validation workers parse, and the documents are normalized in the workers."""
-    keep = functools.partial(desired_item, today=today)
+    keep = functools.partial(desired_ref, today=today)
     options = ValidateOptions(
         paths=[project.cabinets_dir], today=today, keep=keep, meanwhile=functools.partial(_snapshot, project)
     )
@@ -61,7 +61,8 @@ def current_plan(project: Project, today: str, stderr: TextIO, *, refresh: bool 
         stderr.write(f"balprov: {report.warnings} validation warning(s); see `balprov validate`\n")
     snapshot: StateSnapshot = report.meanwhile
     with ProviderPool(project, snapshot.lineage) as providers:
-        return make_plan(desired_from(report.documents.values()), snapshot, today, providers.get if refresh else None)
+        desired = desired_from(report.documents.values(), snapshot, project.root, today)
+        return make_plan(desired, snapshot, today, providers.get if refresh else None)
 
 
 def _snapshot(project: Project) -> StateSnapshot:
