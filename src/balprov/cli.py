@@ -7,24 +7,33 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
 from balprov import __version__
-from balprov.commands import annuaire as annuaire_command
-from balprov.commands import apply as apply_command
-from balprov.commands import notice as notice_command
-from balprov.commands import plan as plan_command
-from balprov.commands import rules as rules_command
-from balprov.commands import state as state_command
-from balprov.commands import validate as validate_command
 from balprov.errors import BalprovError
-from balprov.project import load_project
+from balprov.formats import CHECK_FORMATS, EXPORT_FORMATS, NOTICE_FORMATS, PLAN_FORMATS, VALIDATE_FORMATS
+from balprov.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from balprov.commands import annuaire as annuaire_command
+    from balprov.commands import apply as apply_command
+    from balprov.commands import notice as notice_command
+    from balprov.commands import plan as plan_command
+    from balprov.commands import rules as rules_command
+    from balprov.commands import state as state_command
+    from balprov.commands import validate as validate_command
+else:  # imported when a command runs: `balprov validate` does not pay for plan, state, exports (~0.1 s)
+    annuaire_command = lazy_module("balprov.commands.annuaire")
+    apply_command = lazy_module("balprov.commands.apply")
+    notice_command = lazy_module("balprov.commands.notice")
+    plan_command = lazy_module("balprov.commands.plan")
+    rules_command = lazy_module("balprov.commands.rules")
+    state_command = lazy_module("balprov.commands.state")
+    validate_command = lazy_module("balprov.commands.validate")
 
 EXIT_INTERNAL = 70  # a bug in balprov, never bad input (see --debug)
-
-VALIDATE_FORMATS = ("text", "json", "github", "junit", "sarif", "auto")
 
 
 class Duration(click.ParamType):  # type: ignore[type-arg]  # generic only in recent click
@@ -137,7 +146,14 @@ def validate(
 
 
 @cli.command(name="rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.pass_obj
 def rules_(obj: dict[str, Any], output_format: str) -> int:
     """List the rules with their severity in this project.
@@ -147,6 +163,8 @@ def rules_(obj: dict[str, Any], output_format: str) -> int:
       balprov rules --format json
     """
     try:
+        from balprov.project import load_project
+
         severities = load_project(obj["config"], Path.cwd()).severities
     except BalprovError:
         severities = {}  # outside a project: the defaults
@@ -165,14 +183,20 @@ def explain(slug: str) -> int:
     return rules_command.explain(slug)
 
 
-PLAN_FORMATS = ("text", "json", "markdown")
 _today_option = click.option(
     "--today", type=click.DateTime(["%Y-%m-%d"]), help="Day the delegations' validity windows are evaluated for."
 )
 
 
 @cli.command()
-@click.option("--format", "output_format", type=click.Choice(PLAN_FORMATS), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(PLAN_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format; markdown is a pull-request comment.",
+)
 @click.option(
     "-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan for apply."
 )
@@ -271,7 +295,12 @@ def state() -> None:
 
 
 _state_format = click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
 )
 
 
@@ -382,7 +411,7 @@ def export() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(annuaire_command.EXPORT_FORMATS),
+    type=click.Choice(EXPORT_FORMATS),
     default="csv",
     show_default=True,
     help="csv: the Extraction_Correspondance_MSSante layout; fhir: a Bundle of Practitioners; "
@@ -435,9 +464,10 @@ def annuaire() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(annuaire_command.CHECK_FORMATS),
+    type=click.Choice(CHECK_FORMATS),
     default="text",
     show_default=True,
+    help="Report format.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
 @click.pass_obj
@@ -468,9 +498,10 @@ def _notice_command(kind: str) -> Callable[..., int]:
     @click.option(
         "--format",
         "output_format",
-        type=click.Choice(notice_command.NOTICE_FORMATS),
+        type=click.Choice(NOTICE_FORMATS),
         default="markdown",
         show_default=True,
+        help="Notice format; HTML is autoescaped.",
     )
     @click.option("--lang", "language", default="fr", show_default=True, help="Template language.")
     @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the notice here.")

@@ -24,13 +24,13 @@ from balprov.exports.extraction_reader import open_extraction, scan
 from balprov.exports.fhir_bundle import bundle
 from balprov.exports.fhir_patch import patch_bundle
 from balprov.exports.output import write_atomically
+from balprov.formats import EXPORT_FORMATS as EXPORT_FORMATS
 from balprov.planning.normalize import Definition
 from balprov.planning.planfile import read_plan
 from balprov.project import Project, load_project
 from balprov.rendering.annuaire_check import CHECK_FORMATS, render_check
 from balprov.state.open import open_state
 
-EXPORT_FORMATS = ("csv", "fhir", "fhir-patch")
 EXIT_OK, EXIT_DISAGREE = 0, 1
 
 __all__ = ["CHECK_FORMATS", "EXPORT_FORMATS", "CheckCommand", "ExportCommand", "check", "export"]

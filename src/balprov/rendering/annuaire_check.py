@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 from balprov.exports.check import CheckReport
+from balprov.formats import CHECK_FORMATS as CHECK_FORMATS
 from balprov.rendering.environment import environment
 from balprov.rendering.template_errors import template_problems
 
-CHECK_FORMATS = ("text", "json", "markdown")
 _TEMPLATES = {"text": "annuaire/text.j2", "markdown": "annuaire/markdown.j2"}
 
 

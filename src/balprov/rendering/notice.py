@@ -23,12 +23,12 @@ from typing import Any
 import jinja2
 
 from balprov.errors import UsageError
+from balprov.formats import NOTICE_FORMATS as NOTICE_FORMATS
 from balprov.planning.normalize import Definition
 from balprov.rendering.environment import environment
 from balprov.rendering.template_errors import template_problems
 
 NOTICE_KINDS = ("patients", "partners")
-NOTICE_FORMATS = ("markdown", "html")
 DEFAULT_LANGUAGE = "fr"
 _EXTENSIONS = {"markdown": "md", "html": "html"}
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")

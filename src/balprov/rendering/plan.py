@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
+from balprov.formats import PLAN_FORMATS as PLAN_FORMATS
 from balprov.planning.model import AttributeChange, Change, Plan
 from balprov.planning.planfile import plan_to_dict
 from balprov.rendering.environment import environment
 
-PLAN_FORMATS = ("text", "json", "markdown")
 COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body
 _DETAIL_STEPS = (None, 200, 100, 50, 20, 10, 5, 0)  # how many mailboxes get details, until it fits
 
