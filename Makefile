@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test system-deps lint typecheck unit bench clean
+.PHONY: demo test system-deps lint typecheck unit docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[test,bench,docs]'
 	touch $(STAMP)
 
 # The whole pipeline on the shipped examples: validate, plan (saved), apply that plan to the embedded
@@ -21,21 +21,25 @@ demo: $(STAMP)
 	$(BIN)/balprov plan --detailed-exitcode
 	$(BIN)/balprov state list
 
-test: $(STAMP) system-deps lint typecheck unit
+test: $(STAMP) system-deps lint typecheck unit docs
 
 # Real servers for the tests (PostgreSQL, OpenLDAP): installed if missing; the tests start and stop them.
 system-deps:
 	scripts/install-system-deps.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# The documentation site, its reference generated from the code (scripts/gen_reference.py); warnings fail.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 # Whole-process benchmarks, side by side with their floor or peer (figures in the README).
 bench: $(STAMP)
