@@ -26,7 +26,6 @@ The DSN's password never appears in a message: errors go through `balprov.state.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import socket
@@ -47,13 +46,21 @@ from balprov.state.base import (
     AppliedChange,
     JournalEntry,
     LockInfo,
-    MailboxRecord,
     StateBackend,
     StateExport,
     StateLockedError,
     StateSnapshot,
 )
 from balprov.state.dsn import mask_dsn, scrub
+from balprov.state.rows import (
+    JOURNAL_COLUMNS,
+    MAILBOX_COLUMNS,
+    dumps,
+    journal_entry,
+    journal_row,
+    mailbox_record,
+    mailbox_row,
+)
 from balprov.state.sqlite import ACTIONS, KIND, current_user, pid_alive, utc_now
 
 Connection = psycopg.Connection[tuple[Any, ...]]
@@ -80,11 +87,9 @@ _MAILBOX_SELECT = (
     "b.name, b.address, b.definition, b.digest, b.provider_ids, "
     f"{_ts('b.applied_at')}, b.applied_by, b.applied_host, b.git_commit"
 )
-_MAILBOX_COLUMNS = "name, address, definition, digest, provider_ids, applied_at, applied_by, applied_host, git_commit"
 _JOURNAL_SELECT = (
     f"id, serial, {_ts('at')}, name, address, action, accountable, actor, host, git_commit, plan_id, attributes"
 )
-_JOURNAL_COLUMNS = "id, serial, at, name, address, action, accountable, actor, host, git_commit, plan_id, attributes"
 _LOCK_SELECT = f"lock_id, who, host, pid, operation, {_ts('since')}, backend_pid"
 _LOCK_COLUMNS = "lock_id, who, host, pid, operation, since, backend_pid"
 _HOLDER = (
@@ -106,7 +111,7 @@ _JOURNAL_APPEND = (
 )
 _RECORD_UPSERT = (
     f"WITH s AS ({_RAISE_SERIAL}), "
-    f"m AS (INSERT INTO balprov_mailboxes ({_MAILBOX_COLUMNS}) "
+    f"m AS (INSERT INTO balprov_mailboxes ({MAILBOX_COLUMNS}) "
     "SELECT %(name)s, %(address)s, %(definition)s::jsonb, %(digest)s, %(provider_ids)s::jsonb, "
     "%(at)s::timestamptz, %(actor)s, %(host)s, %(git_commit)s FROM s "
     "ON CONFLICT (name) DO UPDATE SET address = excluded.address, definition = excluded.definition, "
@@ -339,7 +344,7 @@ class PostgresState(StateBackend):
             ).fetchall()
         if not rows:
             raise BalprovError(_not_a_state(self.display, "no balprov_meta row"))
-        mailboxes = {row[2]: _mailbox(row[2:]) for row in rows if row[2] is not None}
+        mailboxes = {row[2]: mailbox_record(row[2:], _decoded) for row in rows if row[2] is not None}
         return StateSnapshot(lineage=str(rows[0][0]), serial=int(rows[0][1]), mailboxes=mailboxes)
 
     def history(self, name: str | None = None) -> list[JournalEntry]:
@@ -350,14 +355,14 @@ class PostgresState(StateBackend):
                 rows = self._db.execute(
                     f"SELECT {_JOURNAL_SELECT} FROM balprov_journal WHERE name = %s ORDER BY id", (name,)
                 ).fetchall()
-        return [_entry(row) for row in rows]
+        return [journal_entry(row, _decoded) for row in rows]
 
     def entries_for_plan(self, plan_id: str) -> list[JournalEntry]:
         with self._guard("reading the journal"):
             rows = self._db.execute(
                 f"SELECT {_JOURNAL_SELECT} FROM balprov_journal WHERE plan_id = %s ORDER BY id", (plan_id,)
             ).fetchall()
-        return [_entry(row) for row in rows]
+        return [journal_entry(row, _decoded) for row in rows]
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -372,15 +377,15 @@ class PostgresState(StateBackend):
             "name": change.name,
             "address": change.address,
             "action": change.action,
-            "definition": _dumps(change.definition),
+            "definition": dumps(change.definition),
             "digest": change.digest,
-            "provider_ids": _dumps(change.provider_ids),
+            "provider_ids": dumps(change.provider_ids),
             "accountable": change.accountable,
             "actor": change.actor,
             "host": change.host,
             "git_commit": change.git_commit,
             "plan_id": change.plan_id,
-            "attributes": _dumps(change.attributes),
+            "attributes": dumps(change.attributes),
         }
         doing = f"recording the {change.action} of {change.name} (applied at the operator; run apply again to converge)"
         try:
@@ -592,8 +597,8 @@ class PostgresState(StateBackend):
         return StateExport(
             lineage=str(meta[0]),
             serial=int(meta[1]),
-            mailboxes=[_mailbox(row) for row in rows],
-            journal=[_entry(row) for row in journal],
+            mailboxes=[mailbox_record(row, _decoded) for row in rows],
+            journal=[journal_entry(row, _decoded) for row in journal],
         )
 
     @contextlib.contextmanager
@@ -633,39 +638,12 @@ class PostgresState(StateBackend):
             self._db.execute("DELETE FROM balprov_journal")
             self._db.execute("DELETE FROM balprov_mailboxes")
             cursor = self._db.cursor()
-            with cursor.copy(f"COPY balprov_mailboxes ({_MAILBOX_COLUMNS}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY balprov_mailboxes ({MAILBOX_COLUMNS}) FROM STDIN") as copy:
                 for r in data.mailboxes:
-                    copy.write_row(
-                        (
-                            r.name,
-                            r.address,
-                            _dumps(r.definition),
-                            r.digest,
-                            _dumps(r.provider_ids),
-                            r.applied_at,
-                            r.applied_by,
-                            r.applied_host,
-                            r.git_commit,
-                        )
-                    )
-            with cursor.copy(f"COPY balprov_journal ({_JOURNAL_COLUMNS}) FROM STDIN") as copy:
+                    copy.write_row(mailbox_row(r))
+            with cursor.copy(f"COPY balprov_journal ({JOURNAL_COLUMNS}) FROM STDIN") as copy:
                 for e in data.journal:
-                    copy.write_row(
-                        (
-                            e.id,
-                            e.serial,
-                            e.at,
-                            e.name,
-                            e.address,
-                            e.action,
-                            e.accountable,
-                            e.actor,
-                            e.host,
-                            e.git_commit,
-                            e.plan_id,
-                            _dumps(e.attributes),
-                        )
-                    )
+                    copy.write_row(journal_row(e))
             self._db.execute(
                 "SELECT setval(pg_get_serial_sequence('balprov_journal', 'id'), coalesce(max(id), 0) + 1, false) "
                 "FROM balprov_journal"
@@ -689,36 +667,6 @@ class PostgresState(StateBackend):
 # Rows
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _mailbox(row: Sequence[Any]) -> MailboxRecord:
-    return MailboxRecord(
-        name=row[0],
-        address=row[1],
-        definition=row[2],
-        digest=row[3],
-        provider_ids=row[4],
-        applied_at=row[5],
-        applied_by=row[6],
-        applied_host=row[7],
-        git_commit=row[8],
-    )
-
-
-def _entry(row: Sequence[Any]) -> JournalEntry:
-    return JournalEntry(
-        id=int(row[0]),
-        serial=int(row[1]),
-        at=row[2],
-        name=row[3],
-        address=row[4],
-        action=row[5],
-        accountable=row[6],
-        actor=row[7],
-        host=row[8],
-        git_commit=row[9],
-        plan_id=row[10],
-        attributes=row[11],
-    )
+def _decoded(value: Any) -> Any:
+    """jsonb columns arrive decoded."""
+    return value

@@ -29,11 +29,19 @@ from balprov.state.base import (
     AppliedChange,
     JournalEntry,
     LockInfo,
-    MailboxRecord,
     StateBackend,
     StateExport,
     StateLockedError,
     StateSnapshot,
+)
+from balprov.state.rows import (
+    JOURNAL_COLUMNS,
+    MAILBOX_COLUMNS,
+    dumps,
+    journal_entry,
+    journal_row,
+    mailbox_record,
+    mailbox_row,
 )
 
 SCHEMA_VERSION = 1
@@ -90,8 +98,6 @@ CREATE TABLE lock (
 );
 """
 
-_JOURNAL_COLUMNS = "id, serial, at, name, address, action, accountable, actor, host, git_commit, plan_id, attributes"
-_MAILBOX_COLUMNS = "name, address, definition, digest, provider_ids, applied_at, applied_by, applied_host, git_commit"
 _LOCK_COLUMNS = "lock_id, who, host, pid, operation, since"
 
 
@@ -261,9 +267,9 @@ class SqliteState(StateBackend):
     def snapshot(self) -> StateSnapshot:
         with self._guard(), transaction(self._db, immediate=False):
             meta = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('lineage', 'serial')").fetchall())
-            rows = self._db.execute(f"SELECT {_MAILBOX_COLUMNS} FROM mailboxes ORDER BY name").fetchall()
+            rows = self._db.execute(f"SELECT {MAILBOX_COLUMNS} FROM mailboxes ORDER BY name").fetchall()
         try:
-            mailboxes = {row[0]: _mailbox(row) for row in rows}
+            mailboxes = {row[0]: mailbox_record(row, json.loads) for row in rows}
         except (ValueError, TypeError) as error:
             raise BalprovError(f"{self.display}: a mailbox row of the state is damaged: {error}") from None
         return StateSnapshot(lineage=str(meta["lineage"]), serial=int(meta["serial"]), mailboxes=mailboxes)
@@ -271,23 +277,23 @@ class SqliteState(StateBackend):
     def history(self, name: str | None = None) -> list[JournalEntry]:
         with self._guard():
             if name is None:
-                rows = self._db.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal ORDER BY id").fetchall()
+                rows = self._db.execute(f"SELECT {JOURNAL_COLUMNS} FROM journal ORDER BY id").fetchall()
             else:
                 rows = self._db.execute(
-                    f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE name = ? ORDER BY id", (name,)
+                    f"SELECT {JOURNAL_COLUMNS} FROM journal WHERE name = ? ORDER BY id", (name,)
                 ).fetchall()
         return self._entries(rows)
 
     def entries_for_plan(self, plan_id: str) -> list[JournalEntry]:
         with self._guard():
             rows = self._db.execute(
-                f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE plan_id = ? ORDER BY id", (plan_id,)
+                f"SELECT {JOURNAL_COLUMNS} FROM journal WHERE plan_id = ? ORDER BY id", (plan_id,)
             ).fetchall()
         return self._entries(rows)
 
     def _entries(self, rows: list[tuple[Any, ...]]) -> list[JournalEntry]:
         try:
-            return [_entry(row) for row in rows]
+            return [journal_entry(row, json.loads) for row in rows]
         except (ValueError, TypeError) as error:
             raise BalprovError(f"{self.display}: a journal entry of the state is damaged: {error}") from None
 
@@ -321,7 +327,7 @@ class SqliteState(StateBackend):
             self._db.execute("DELETE FROM mailboxes WHERE name = ?", (change.name,))
         else:
             self._db.execute(
-                f"INSERT INTO mailboxes ({_MAILBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO mailboxes ({MAILBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET address = excluded.address, definition = excluded.definition, "
                 "digest = excluded.digest, provider_ids = excluded.provider_ids, "
                 "applied_at = excluded.applied_at, applied_by = excluded.applied_by, "
@@ -329,9 +335,9 @@ class SqliteState(StateBackend):
                 (
                     change.name,
                     change.address,
-                    _dumps(change.definition),
+                    dumps(change.definition),
                     change.digest,
-                    _dumps(change.provider_ids),
+                    dumps(change.provider_ids),
                     at,
                     change.actor,
                     change.host,
@@ -355,7 +361,7 @@ class SqliteState(StateBackend):
                 change.host,
                 change.git_commit,
                 change.plan_id,
-                _dumps(change.attributes),
+                dumps(change.attributes),
             ),
         )
         return int(serial)
@@ -423,10 +429,10 @@ class SqliteState(StateBackend):
     def export_state(self) -> StateExport:
         with self._guard(), transaction(self._db, immediate=False):
             meta = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('lineage', 'serial')").fetchall())
-            rows = self._db.execute(f"SELECT {_MAILBOX_COLUMNS} FROM mailboxes ORDER BY name").fetchall()
-            journal = self._db.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal ORDER BY id").fetchall()
+            rows = self._db.execute(f"SELECT {MAILBOX_COLUMNS} FROM mailboxes ORDER BY name").fetchall()
+            journal = self._db.execute(f"SELECT {JOURNAL_COLUMNS} FROM journal ORDER BY id").fetchall()
         try:
-            mailboxes = [_mailbox(row) for row in rows]
+            mailboxes = [mailbox_record(row, json.loads) for row in rows]
         except (ValueError, TypeError) as error:
             raise BalprovError(f"{self.display}: a mailbox row of the state is damaged: {error}") from None
         return StateExport(
@@ -453,41 +459,12 @@ class SqliteState(StateBackend):
                 self._db.execute(_trigger("journal_no_delete"))
                 self._db.execute("DELETE FROM mailboxes")
                 self._db.executemany(
-                    f"INSERT INTO mailboxes ({_MAILBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            r.name,
-                            r.address,
-                            _dumps(r.definition),
-                            r.digest,
-                            _dumps(r.provider_ids),
-                            r.applied_at,
-                            r.applied_by,
-                            r.applied_host,
-                            r.git_commit,
-                        )
-                        for r in data.mailboxes
-                    ],
+                    f"INSERT INTO mailboxes ({MAILBOX_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [mailbox_row(r) for r in data.mailboxes],
                 )
                 self._db.executemany(
-                    f"INSERT INTO journal ({_JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            e.id,
-                            e.serial,
-                            e.at,
-                            e.name,
-                            e.address,
-                            e.action,
-                            e.accountable,
-                            e.actor,
-                            e.host,
-                            e.git_commit,
-                            e.plan_id,
-                            _dumps(e.attributes),
-                        )
-                        for e in data.journal
-                    ],
+                    f"INSERT INTO journal ({JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [journal_row(e) for e in data.journal],
                 )
                 self._db.execute(
                     "UPDATE sqlite_sequence SET seq = (SELECT coalesce(max(id), 0) FROM journal) WHERE name = 'journal'"
@@ -504,10 +481,6 @@ class SqliteState(StateBackend):
 
 # ---------------------------------------------------------------------------------------------------
 # Rows
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def _statements(script: str) -> list[str]:
@@ -528,34 +501,3 @@ def _trigger(name: str) -> str:
         if statement.startswith(f"CREATE TRIGGER {name} "):
             return statement
     raise KeyError(name)
-
-
-def _mailbox(row: tuple[Any, ...]) -> MailboxRecord:
-    return MailboxRecord(
-        name=row[0],
-        address=row[1],
-        definition=json.loads(row[2]),
-        digest=row[3],
-        provider_ids=json.loads(row[4]),
-        applied_at=row[5],
-        applied_by=row[6],
-        applied_host=row[7],
-        git_commit=row[8],
-    )
-
-
-def _entry(row: tuple[Any, ...]) -> JournalEntry:
-    return JournalEntry(
-        id=row[0],
-        serial=row[1],
-        at=row[2],
-        name=row[3],
-        address=row[4],
-        action=row[5],
-        accountable=row[6],
-        actor=row[7],
-        host=row[8],
-        git_commit=row[9],
-        plan_id=row[10],
-        attributes=json.loads(row[11]),
-    )
