@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test system-deps lint typecheck unit docs bench clean
+.PHONY: demo test system-deps lint typecheck unit docs fuzz bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ unit: $(STAMP)
 # The documentation site, its reference generated from the code (scripts/gen_reference.py); warnings fail.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+# A long fuzzing run of the readers (the tests run a short one): BALPROV_FUZZ_EXAMPLES=200000 make fuzz
+fuzz: $(STAMP)
+	BALPROV_FUZZ_EXAMPLES=$${BALPROV_FUZZ_EXAMPLES:-50000} $(BIN)/pytest -q tests/fuzz tests/test_properties.py
 
 # Whole-process benchmarks, side by side with their floor or peer (figures in the README).
 bench: $(STAMP)

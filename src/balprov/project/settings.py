@@ -79,12 +79,26 @@ def load_project(config: Path | None, cwd: Path) -> Project:
         root=root,
         config_path=path.resolve(),
         operators=operators,
-        cabinets_dir=root / data.get("cabinets", "cabinets"),
+        cabinets_dir=_cabinets_dir(root, data.get("cabinets", "cabinets"), loaded.text, name),
         state_backend=state.get("backend", "sqlite"),
         state_path=root / state.get("path", ".balprov/state.db"),
         state_dsn=state.get("dsn"),
         severities=severities,
     )
+
+
+def _cabinets_dir(root: Path, value: str, text: str, name: str) -> Path:
+    """The cabinets folder, which must be inside the repository: balprov.yaml comes from pull requests
+    too, and `cabinets: /etc` or `cabinets: ../..` would make validate read (and quote) other files."""
+    folder = root / value
+    try:
+        folder.resolve().relative_to(root)
+    except ValueError:
+        line, column = PositionIndex(text).locate("/cabinets")
+        raise ConfigError(
+            f"{name}:{line}:{column}: cabinets: {value!r} leads outside the folder holding {CONFIG_NAME}"
+        ) from None
+    return folder
 
 
 def _unquoted_off(data: Any) -> None:

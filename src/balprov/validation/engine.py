@@ -63,11 +63,12 @@ class ValidationReport:
 
 
 def validate(project: Project, options: ValidateOptions) -> ValidationReport:
-    named = discover(options.paths, project.root)
+    refused: dict[str, str] = {}  # links out of the repository, FIFOs…: reported, never opened
+    named = discover(options.paths, project.root, refused)
     checked = {path for path, _ in named}
-    extra = [item for item in discover(options.context, project.root) if item[0] not in checked]
-    work: list[_Work] = [(path, display, True) for path, display in named]
-    work += [(path, display, False) for path, display in extra]
+    extra = [item for item in discover(options.context, project.root, refused) if item[0] not in checked]
+    work: list[_Work] = [(path, display, True) for path, display in named if path not in refused]
+    work += [(path, display, False) for path, display in extra if path not in refused]
     context = RuleContext({op.id: op.domain for op in project.operators.values()}, options.today)
     checker = FileChecker(project.severities, context, options.keep)
     jobs = options.jobs or (os.cpu_count() or 1)
@@ -83,6 +84,11 @@ def validate(project: Project, options: ValidateOptions) -> ValidationReport:
         if gc_was_enabled:
             gc.enable()
     diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
+    diagnostics.extend(
+        Diagnostic(display, 1, 1, "yaml-syntax", Severity.ERROR, refused[path])
+        for path, display in named
+        if path in refused
+    )
     shown = {display for _, display in named} if extra else None
     diagnostics.extend(_cross_file(outcomes, checker, {display: path for path, display, _ in work}, shown))
     diagnostics.sort()

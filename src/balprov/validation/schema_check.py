@@ -185,4 +185,11 @@ def _findings(error: Any) -> Iterator[tuple[str | None, Finding]]:
     if error.validator in ("pattern", "const") and description:
         yield keyword, Finding(path, f"{_short(error.instance)} is not valid here: {description}")
         return
+    if error.validator == "maxLength" and isinstance(error.instance, str):  # the limit, not the whole text
+        limit = f"{len(error.instance):,} characters long; the limit is {error.validator_value:,}"
+        yield keyword, Finding(path, f"{_short(error.instance)} is {limit}")
+        return
+    if error.validator == "maxItems" and isinstance(error.instance, list):
+        yield keyword, Finding(path, f"{len(error.instance):,} entries; the limit is {error.validator_value:,}")
+        return
     yield keyword, Finding(path, error.message if len(error.message) < 200 else error.message[:197] + "...")
