@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,18 @@ class PlanCommand:
 def current_plan(project: Project, today: str, stderr: TextIO, *, refresh: bool = False) -> Plan:
     """Validate every definition, then plan against the state (read-only). The state is read while the
     validation workers parse, and the documents are normalized in the workers."""
+    # Planning keeps thousands of small objects alive, which the cyclic collector would rescan again and
+    # again (0.3 s of 1.8 s at 10,000 mailboxes); they hold no cycles, reference counting frees them.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _plan(project, today, stderr, refresh)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _plan(project: Project, today: str, stderr: TextIO, refresh: bool) -> Plan:
     keep = functools.partial(desired_ref, today=today)
     options = ValidateOptions(
         paths=[project.cabinets_dir], today=today, keep=keep, meanwhile=functools.partial(_snapshot, project)
