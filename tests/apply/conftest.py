@@ -1,28 +1,22 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from balprov.cli import main
+from clirun import Result, Run, run_in_process
 from services.postgres import postgres_database, postgres_dsn, postgres_server
 
-__all__ = ["postgres_database", "postgres_dsn", "postgres_server"]  # a real server for test_apply_postgres.py
+__all__ = [
+    "Result",
+    "Run",
+    "postgres_database",
+    "postgres_dsn",
+    "postgres_server",
+]  # a real server for test_apply_postgres.py
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture
@@ -40,14 +34,6 @@ def run(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
     monkeypatch.setenv("NO_COLOR", "1")
 
     def invoke(*args: str) -> Result:
-        capsys.readouterr()
-        try:
-            main(list(args))
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-        else:  # pragma: no cover - main always exits
-            code = 0
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
+        return run_in_process(capsys, args)
 
     return invoke

@@ -3,40 +3,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from balprov.cli import main
+from clirun import Run, run_in_process
 
 from .terminal import Terminal
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
-
-
-def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
-    """balprov in-process, as the console script runs it (exit code included)."""
-    capsys.readouterr()
-    try:
-        main(list(args))
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    else:  # pragma: no cover - main always exits
-        code = 0
-    captured = capsys.readouterr()
-    return Result(code, captured.out, captured.err)
 
 
 @pytest.fixture
@@ -48,7 +24,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def run(workdir: Path, capsys: pytest.CaptureFixture[str]) -> Run:
-    return lambda *args: invoke(capsys, *args)
+    return lambda *args: run_in_process(capsys, args)
 
 
 @pytest.fixture

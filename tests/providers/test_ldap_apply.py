@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from balprov.cli import main
 from balprov.state.sqlite import SqliteState
+from clirun import Result, Run, run_in_process
 from services.slapd import Slapd, SlapdUnavailable, Writes, free_port, launch, unavailable
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,20 +27,6 @@ PASSWORD_VARIABLE = "BALPROV_TEST_LDAP_PASSWORD"
 FAKE_PASSWORD = "Zq9-FAKE-bind-secret-7731"
 LILAS = "cabinet-des-lilas-93260"
 LILAS_AT = "cabinet-des-lilas.93260@demo.mssante.fr"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def both(self) -> str:
-        return self.out + self.err
-
-
-Run = Callable[..., Result]
 
 
 @dataclass
@@ -110,15 +96,7 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     monkeypatch.setenv("NO_COLOR", "1")
 
     def invoke(*args: str) -> Result:
-        capsys.readouterr()
-        try:
-            main([*args, "--today", TODAY] if args[0] in ("plan", "apply") else list(args))
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-        else:  # pragma: no cover - main always exits
-            code = 0
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
+        return run_in_process(capsys, [*args, "--today", TODAY] if args[0] in ("plan", "apply") else args)
 
     return invoke
 

@@ -5,29 +5,17 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from balprov.cli import main
 from balprov.project import load_project
 from balprov.state import StateExport, open_state
+from clirun import Result, Run, run_in_process
 from services.postgres import PASSWORD, PostgresServer
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-29"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture
@@ -37,17 +25,10 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.setenv("BALPROV_TEST_PG_PASSWORD", PASSWORD)
 
     def invoke(*args: str) -> Result:
-        capsys.readouterr()
-        try:
-            main(list(args))
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-        else:  # pragma: no cover - main always exits
-            code = 0
-        captured = capsys.readouterr()
-        assert PASSWORD not in captured.out + captured.err
-        assert "Traceback" not in captured.err
-        return Result(code, captured.out, captured.err)
+        result = run_in_process(capsys, args)
+        assert PASSWORD not in result.out + result.err
+        assert "Traceback" not in result.err
+        return result
 
     return invoke
 
