@@ -245,6 +245,29 @@ def test_name_confusable_is_one_edit_apart_exactly_and_names_the_earliest_file()
         assert found == _confusable_by_brute_force(summaries), summaries
 
 
+@pytest.mark.parametrize("pairwise_max", [0, 1, 3, 48])
+def test_name_confusable_agrees_with_the_oracle_whatever_way_a_bucket_is_searched(
+    pairwise_max: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large buckets (addresses sharing half their skeleton) go through the deletion index, small ones pair
+    # by pair: both must find exactly what the oracle finds, on long addresses sharing prefixes and suffixes.
+    monkeypatch.setattr(name_confusable, "_PAIRWISE_MAX", pairwise_max)
+    rng = random.Random(pairwise_max)
+    for _ in range(150):
+        summaries = [
+            Summary(
+                f"f{i:02d}.yaml",
+                None,
+                "cabinet-" + "".join(rng.choice("ab.-é1") for _ in range(rng.randint(0, 6))) + ".93260@x.fr",
+            )
+            for i in range(30)
+        ]
+        found = {
+            f.file: f.finding.message.rsplit("(", 1)[1].rstrip(")") for f in name_confusable.check_project(summaries)
+        }
+        assert found == _confusable_by_brute_force(summaries), summaries
+
+
 @pytest.mark.parametrize(
     ("first", "second", "confusable"),
     [

@@ -32,10 +32,15 @@ ID = "name-confusable"
 LEVEL = "warning"
 
 
+_NOT_KEPT = re.compile(r"[^a-z0-9@]")
+
+
 def skeleton(address: str) -> str:
     """The address without accents, case and punctuation."""
+    if address.isascii():  # nearly always: NFKD would change nothing (~40% of the rule's time at 10,000 files)
+        return _NOT_KEPT.sub("", address.lower())
     ascii_text = unicodedata.normalize("NFKD", address).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9@]", "", ascii_text.lower())
+    return _NOT_KEPT.sub("", ascii_text.lower())
 
 
 def _deletions(text: str) -> set[str]:
@@ -56,37 +61,73 @@ def within_one_edit(first: str, second: str) -> bool:
     return first[index:] == second[index + 1 :]
 
 
-def check_project(summaries: list[Summary]) -> Iterator[ProjectFinding]:
-    # Two skeletons within one edit share a one-deletion variant, or one is a deletion of the other
-    # (the symmetric-deletion index): linear in the number of files instead of comparing every pair.
-    # Sharing a variant is necessary, not sufficient (deleting a different character from each may
-    # leave the same text: 93260 and 92600 both give 9260), so each candidate is then checked.
-    earlier: list[tuple[Summary, str, str]] = []  # (summary, skeleton, lowercase address), in path order
-    by_variant: dict[str, int | list[int]] = {}  # variant -> the file(s) that have it, by position in `earlier`
-    for summary in summaries:
-        address = summary.address
-        if address is None:
-            continue
-        skel = skeleton(address)
-        variants = _deletions(skel)
-        variants.add(skel)
-        lowered = address.lower()
-        position = len(earlier)
-        candidates: set[int] = set()
+# A bucket larger than this is searched with the deletion index instead of pair by pair: many addresses
+# may share half a skeleton (same town, same domain, same length), and pairs would grow as its square.
+_PAIRWISE_MAX = 48
+
+_Key = tuple[int, bool, str]
+
+
+def _half_keys(skel: str) -> tuple[_Key, _Key, _Key, _Key]:
+    """Two skeletons within one edit share one of these keys (the pigeonhole principle: one edit leaves one
+    half intact). For a shorter text `a` of length n, with h = n // 2: a substitution or an insertion at or
+    after h leaves a[:h] intact; before h, a[h:] is intact, at the same place from the end. A text of length
+    n + 1 therefore also files itself under n's keys, its middle character set aside."""
+    n = len(skel)
+    h, g = n // 2, (n - 1) // 2
+    return (n, False, skel[:h]), (n, True, skel[h:]), (n - 1, False, skel[:g]), (n - 1, True, skel[g + 1 :])
+
+
+def _pairs(bucket: list[int], skeletons: list[str]) -> Iterator[tuple[int, int]]:
+    """(earlier, later) positions in `bucket` that may be one edit apart."""
+    if len(bucket) <= _PAIRWISE_MAX:
+        for j, later in enumerate(bucket):
+            for earlier in bucket[:j]:
+                yield earlier, later
+        return
+    # Symmetric deletions: two texts within one edit share a one-deletion variant, or one is a deletion
+    # of the other; linear in the bucket's size.
+    by_variant: dict[str, list[int]] = {}
+    for position in bucket:
+        variants = _deletions(skeletons[position])
+        variants.add(skeletons[position])
         for variant in variants:
-            hits = by_variant.get(variant)
-            if hits is None:  # nearly always: a list only for the variants that several files share
-                by_variant[variant] = position
+            by_variant.setdefault(variant, []).append(position)
+    for positions in by_variant.values():
+        for j, later in enumerate(positions):
+            for earlier in positions[:j]:
+                yield earlier, later
+
+
+def check_project(summaries: list[Summary]) -> Iterator[ProjectFinding]:
+    # Candidates (files that share a half-key) first, then each checked exactly: linear in the number of
+    # files; about 4 dictionary entries per file, where a deletion index needs one per character (~45).
+    entries = [summary for summary in summaries if summary.address is not None]
+    skeletons = [skeleton(summary.address) for summary in entries if summary.address is not None]
+    buckets: dict[_Key, int | list[int]] = {}
+    for position, skel in enumerate(skeletons):
+        for key in _half_keys(skel):
+            hits = buckets.get(key)
+            if hits is None:  # nearly always: a list only for the keys several files share
+                buckets[key] = position
             elif isinstance(hits, int):
-                candidates.add(hits)
-                by_variant[variant] = [hits, position]
+                buckets[key] = [hits, position]
             else:
-                candidates.update(hits)
                 hits.append(position)
-        for index in sorted(candidates):  # the earliest file first: the message names the same one every run
-            other, other_skel, other_lowered = earlier[index]
-            if other_lowered != lowered and within_one_edit(skel, other_skel):
+    candidates: dict[int, set[int]] = {}
+    for hits in buckets.values():
+        if isinstance(hits, list):
+            for earlier, later in _pairs(hits, skeletons):
+                candidates.setdefault(later, set()).add(earlier)
+    for position in sorted(candidates):
+        summary, skel = entries[position], skeletons[position]
+        address = summary.address
+        assert address is not None
+        lowered = address.lower()
+        for index in sorted(candidates[position]):  # the earliest file first: the message names the same one every run
+            other = entries[index]
+            assert other.address is not None
+            if other.address.lower() != lowered and within_one_edit(skel, skeletons[index]):
                 message = f"address {address} is easily confused with {other.address} ({other.file})"
                 yield ProjectFinding(summary.file, Finding("/spec/address", message), other.file)
                 break
-        earlier.append((summary, skel, lowered))
