@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test system-deps lint typecheck unit docs fuzz bench clean
+.PHONY: demo test system-deps lint typecheck unit docs fuzz bench clean messages schemas
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,15 +41,26 @@ unit: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
+# The schemas' validators compiled ahead of time (src/balprov/compiled_schemas/): after editing schemas/.
+schemas: $(STAMP)
+	$(BIN)/python scripts/compile_schemas.py
+
+# The translations: extract every marked message (src/balprov, templates/), add the new ones untranslated to
+# src/balprov/locale/*/LC_MESSAGES/balprov.po, drop obsolete ones, recompile the committed balprov.mo.
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py
+
 # A long fuzzing run of the readers (the tests run a short one): BALPROV_FUZZ_EXAMPLES=200000 make fuzz
 fuzz: $(STAMP)
 	BALPROV_FUZZ_EXAMPLES=$${BALPROV_FUZZ_EXAMPLES:-50000} $(BIN)/pytest -q tests/fuzz tests/test_properties.py
 
-# Whole-process benchmarks, side by side with their floor or peer (figures in the README).
+# Whole-process benchmarks, side by side with their floor or peer (figures in the README); scale.py runs
+# 1,000 / 10,000 / 50,000 files (several minutes).
 bench: $(STAMP)
 	$(BIN)/python bench/validate.py 10000
 	$(BIN)/python bench/plan.py 10000
 	$(BIN)/python bench/annuaire.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) .balprov .pytest_cache .mypy_cache .ruff_cache

@@ -434,7 +434,9 @@ def tool(name: str) -> list[str]:
 
 
 def balprov_cmd(*args: str) -> list[str]:
-    return [*tool("balprov"), "validate", "--today", TODAY, *args]
+    # Cold, every run: the per-file cache would make every run after the first a warm one (bench/scale.py
+    # measures warm runs).
+    return [*tool("balprov"), "validate", "--no-cache", "--today", TODAY, *args]
 
 
 def measure_round_robin(commands: dict[str, tuple[list[str], Path, int]], runs: int) -> dict[str, Measure]:
@@ -468,7 +470,7 @@ class ThresholdRow:
 
 def measure_threshold(project: Path, scratch: Path, runs: int) -> list[ThresholdRow]:
     rows = []
-    python = [sys.executable, "-c", FORCED_PARALLEL, "validate", "--today", TODAY]
+    python = [sys.executable, "-c", FORCED_PARALLEL, "validate", "--no-cache", "--today", TODAY]
     available = len(list((project / "cabinets").iterdir()))
     for size in [size for size in THRESHOLD_SIZES if size <= available]:
         folder = subset_project(project, scratch / f"threshold-{size}", size)

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import click
 
 from balprov import __version__
+from balprov.cli_i18n import TranslatedGroup, route_click_messages
 from balprov.errors import BalprovError
 from balprov.formats import CHECK_FORMATS, EXPORT_FORMATS, NOTICE_FORMATS, PLAN_FORMATS, VALIDATE_FORMATS
+from balprov.i18n import LANGUAGES, N_, _, detect_language, normalize, set_language
 from balprov.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -51,9 +53,9 @@ class Duration(click.ParamType):  # type: ignore[type-arg]  # generic only in re
         try:
             seconds = float(number) * (unit or 1)
         except ValueError:
-            self.fail(f"{value!r} is not a duration (examples: 0, 30s, 5m)", param, ctx)
+            self.fail(_("{value!r} is not a duration (examples: 0, 30s, 5m)").format(value=value), param, ctx)
         if seconds < 0:
-            self.fail("a duration cannot be negative", param, ctx)
+            self.fail(_("a duration cannot be negative"), param, ctx)
         return seconds
 
 
@@ -68,17 +70,41 @@ def _today(value: datetime.datetime | None) -> str:
     return (value.date() if value else datetime.date.today()).isoformat()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    help=N_("Check every file again, ignoring and leaving .balprov/cache/ as it is."),
+)
+
+
+def _use_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """--lang: eager, so it applies before the sub-command is parsed and before any help is printed."""
+    if value is not None:
+        set_language(value)
+
+
+@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    is_eager=True,
+    expose_value=False,
+    callback=_use_language,
+    help=N_("Language of the messages (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG)."),
+)
 @click.option(
     "--config",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="balprov.yaml to use (default: found in the current folder or a parent).",
+    help=N_("balprov.yaml to use (default: found in the current folder or a parent)."),
 )
-@click.option("--debug", is_flag=True, help="Show Python tracebacks of internal errors.")
+@click.option("--debug", is_flag=True, help=N_("Show Python tracebacks of internal errors."))
 @click.version_option(__version__, prog_name="balprov")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
     """MSSanté BAL Cabinet mailboxes as code: validate, plan, apply, publish.
+
+    Messages are in English or French: --lang, else the LANGUAGE, LC_ALL, LC_MESSAGES or LANG environment
+    variable (fr_FR.UTF-8 chooses French). Rule slugs, JSON keys and exit codes are the same in every language.
 
     \b
     Example:
@@ -96,18 +122,19 @@ def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
     type=click.Choice(VALIDATE_FORMATS),
     default="text",
     show_default=True,
-    help="Output format; auto = github inside GitHub Actions, text elsewhere.",
+    help=N_("Output format; auto = github inside GitHub Actions, text elsewhere."),
 )
-@click.option("--strict", is_flag=True, help="Warnings count as errors for the exit code.")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date the expiry rules compare with.")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+@click.option("--strict", is_flag=True, help=N_("Warnings count as errors for the exit code."))
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help=N_("Date the expiry rules compare with."))
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help=N_("Worker processes (0: one per core)."))
+@click.option("--color/--no-color", default=None, help=N_("Colour the text output (default: on a terminal)."))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=N_("Write the report here."))
 @click.option(
     "--changed-since",
     metavar="REF",
-    help="Only the files changed since this git ref (cross-file rules still read every file).",
+    help=N_("Only the files changed since this git ref (cross-file rules still read every file)."),
 )
+@_no_cache_option
 @click.pass_obj
 def validate(
     obj: dict[str, Any],
@@ -119,6 +146,7 @@ def validate(
     color: bool | None,
     output: Path | None,
     changed_since: str | None,
+    no_cache: bool,
 ) -> int:
     """Check cabinet files against the schema and the BAL Cabinet rules.
 
@@ -141,6 +169,7 @@ def validate(
         color=_color(color) and output is None,
         output=output,
         changed_since=changed_since,
+        cache=not no_cache,
     )
     return validate_command.run(command)
 
@@ -152,7 +181,7 @@ def validate(
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help=N_("Output format."),
 )
 @click.pass_obj
 def rules_(obj: dict[str, Any], output_format: str) -> int:
@@ -184,7 +213,7 @@ def explain(slug: str) -> int:
 
 
 _today_option = click.option(
-    "--today", type=click.DateTime(["%Y-%m-%d"]), help="Day the delegations' validity windows are evaluated for."
+    "--today", type=click.DateTime(["%Y-%m-%d"]), help=N_("Day the delegations' validity windows are evaluated for.")
 )
 
 
@@ -195,16 +224,19 @@ _today_option = click.option(
     type=click.Choice(PLAN_FORMATS),
     default="text",
     show_default=True,
-    help="Output format; markdown is a pull-request comment.",
+    help=N_("Output format; markdown is a pull-request comment."),
 )
 @click.option(
-    "-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan for apply."
+    "-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help=N_("Save the plan for apply.")
 )
-@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 without changes, 2 with changes, 1 on error.")
-@click.option("--refresh", is_flag=True, help="Read the operator back first and report drift.")
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
-@click.option("--changed-since", metavar="REF", help="Show only the mailboxes whose files changed since this git ref.")
+@click.option("--detailed-exitcode", is_flag=True, help=N_("Exit 0 without changes, 2 with changes, 1 on error."))
+@click.option("--refresh", is_flag=True, help=N_("Read the operator back first and report drift."))
+@click.option("--color/--no-color", default=None, help=N_("Colour the text output (default: on a terminal)."))
+@click.option(
+    "--changed-since", metavar="REF", help=N_("Show only the mailboxes whose files changed since this git ref.")
+)
 @_today_option
+@_no_cache_option
 @click.pass_obj
 def plan(
     obj: dict[str, Any],
@@ -215,6 +247,7 @@ def plan(
     color: bool | None,
     today: datetime.datetime | None,
     changed_since: str | None,
+    no_cache: bool,
 ) -> int:
     """Diff the definitions against the state and show what apply would change.
 
@@ -234,22 +267,25 @@ def plan(
         refresh=refresh,
         color=_color(color),
         changed_since=changed_since,
+        cache=not no_cache,
     )
     return plan_command.run(command)
 
 
 @cli.command()
 @click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
-@click.option("--allow-delete", is_flag=True, help="Allow the plan to delete mailboxes.")
-@click.option("--continue-on-error", is_flag=True, help="Go on with the other mailboxes after a failure.")
-@click.option("--lock-timeout", type=Duration(), default="0s", show_default=True, help="How long to wait for the lock.")
+@click.option("--auto-approve", is_flag=True, help=N_("Apply without asking for confirmation."))
+@click.option("--allow-delete", is_flag=True, help=N_("Allow the plan to delete mailboxes."))
+@click.option("--continue-on-error", is_flag=True, help=N_("Go on with the other mailboxes after a failure."))
+@click.option(
+    "--lock-timeout", type=Duration(), default="0s", show_default=True, help=N_("How long to wait for the lock.")
+)
 @click.option(
     "--adopt",
     is_flag=True,
-    help="Take over existing operator entries that balprov did not create (ldap provider); refused otherwise.",
+    help=N_("Take over existing operator entries that balprov did not create (ldap provider); refused otherwise."),
 )
-@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option("--color/--no-color", default=None, help=N_("Colour the text output (default: on a terminal)."))
 @_today_option
 @click.pass_obj
 def apply(
@@ -300,7 +336,7 @@ _state_format = click.option(
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help=N_("Output format."),
 )
 
 
@@ -366,10 +402,12 @@ def state_migrate(obj: dict[str, Any]) -> int:
     "to",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="balprov.yaml describing the target state (its `state` section).",
+    help=N_("balprov.yaml describing the target state (its `state` section)."),
 )
-@click.option("--force", is_flag=True, help="Replace a target state that is not empty (its journal included).")
-@click.option("--lock-timeout", type=Duration(), default="0s", show_default=True, help="How long to wait for the lock.")
+@click.option("--force", is_flag=True, help=N_("Replace a target state that is not empty (its journal included)."))
+@click.option(
+    "--lock-timeout", type=Duration(), default="0s", show_default=True, help=N_("How long to wait for the lock.")
+)
 @click.pass_obj
 def state_copy(obj: dict[str, Any], to: Path, force: bool, lock_timeout: float) -> int:
     """Copy this project's state (lineage, serial, mailboxes, journal) to another backend.
@@ -414,15 +452,17 @@ def export() -> None:
     type=click.Choice(EXPORT_FORMATS),
     default="csv",
     show_default=True,
-    help="csv: the Extraction_Correspondance_MSSante layout; fhir: a Bundle of Practitioners; "
-    "fhir-patch: a plan's changes as a transaction of conditional PATCHes.",
+    help=N_(
+        "csv: the Extraction_Correspondance_MSSante layout; fhir: a Bundle of Practitioners; "
+        "fhir-patch: a plan's changes as a transaction of conditional PATCHes."
+    ),
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the file here.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=N_("Write the file here."))
 @click.option(
     "--plan",
     "plan_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="With --format fhir-patch: a saved plan (default: plan now, as `balprov plan` does).",
+    help=N_("With --format fhir-patch: a saved plan (default: plan now, as `balprov plan` does)."),
 )
 @_today_option
 @click.pass_obj
@@ -467,9 +507,9 @@ def annuaire() -> None:
     type=click.Choice(CHECK_FORMATS),
     default="text",
     show_default=True,
-    help="Report format.",
+    help=N_("Report format."),
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=N_("Write the report here."))
 @click.pass_obj
 def annuaire_check(obj: dict[str, Any], extraction: Path, output_format: str, output: Path | None) -> int:
     """Compare a downloaded extraction (.txt, or the .zip ANS ships) with the applied mailboxes.
@@ -501,10 +541,10 @@ def _notice_command(kind: str) -> Callable[..., int]:
         type=click.Choice(NOTICE_FORMATS),
         default="markdown",
         show_default=True,
-        help="Notice format; HTML is autoescaped.",
+        help=N_("Notice format; HTML is autoescaped."),
     )
-    @click.option("--lang", "language", default="fr", show_default=True, help="Template language.")
-    @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the notice here.")
+    @click.option("--lang", "language", default="fr", show_default=True, help=N_("Template language."))
+    @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=N_("Write the notice here."))
     @_today_option
     @click.pass_obj
     def render(
@@ -532,15 +572,19 @@ def _notice_command(kind: str) -> Callable[..., int]:
 
 notice.command(
     name="patients",
-    help="Inform patients that the structure's professionals share this mailbox (who holds it, who reads it, "
-    "what it is for).\n\nExit status: 0 written, 1 no such mailbox, 2 no template for --lang or a template fails."
-    "\n\n\b\nExample:\n  balprov notice patients cabinet-des-lilas-93260 --format html -o affiche.html",
+    help=N_(
+        "Inform patients that the structure's professionals share this mailbox (who holds it, who reads it, "
+        "what it is for).\n\nExit status: 0 written, 1 no such mailbox, 2 no template for --lang or a template "
+        "fails.\n\n\b\nExample:\n  balprov notice patients cabinet-des-lilas-93260 --format html -o affiche.html"
+    ),
 )(_notice_command("patients"))
 notice.command(
     name="partners",
-    help="Announce the new address to external partners (what to send there, who answers)."
-    "\n\nExit status: 0 written, 1 no such mailbox, 2 no template for --lang or a template fails."
-    "\n\n\b\nExample:\n  balprov notice partners cabinet-des-lilas-93260 -o annonce.md",
+    help=N_(
+        "Announce the new address to external partners (what to send there, who answers)."
+        "\n\nExit status: 0 written, 1 no such mailbox, 2 no template for --lang or a template fails."
+        "\n\n\b\nExample:\n  balprov notice partners cabinet-des-lilas-93260 -o annonce.md"
+    ),
 )(_notice_command("partners"))
 
 
@@ -549,9 +593,9 @@ notice.command(
 
 @cli.command()
 @click.argument("directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--operator-id", default="demo", show_default=True, help="Id of the operator in balprov.yaml.")
-@click.option("--domain", default="demo.mssante.fr", show_default=True, help="The MSSanté domain it imposes.")
-@click.option("--force", is_flag=True, help="Replace existing files.")
+@click.option("--operator-id", default="demo", show_default=True, help=N_("Id of the operator in balprov.yaml."))
+@click.option("--domain", default="demo.mssante.fr", show_default=True, help=N_("The MSSanté domain it imposes."))
+@click.option("--force", is_flag=True, help=N_("Replace existing files."))
 def init(directory: Path, operator_id: str, domain: str, force: bool) -> int:
     """Create a ready repository: balprov.yaml, an example cabinet, schemas, .gitignore, pre-commit.
 
@@ -571,38 +615,41 @@ def init(directory: Path, operator_id: str, domain: str, force: bool) -> int:
 
 
 @cli.command()
-@click.option("--structure-type", help="cabinet-medical, cabinet-paramedical, cabinet-infirmier, reseau, …")
-@click.option("--structure-name", help="Raison sociale of the structure.")
-@click.option("--postal-code", help="Five digits.")
-@click.option("--city", help="City (ligne d'acheminement).")
-@click.option("--address-line", "address_lines", multiple=True, help="Street address line (repeatable, up to 4).")
-@click.option("--display-name", help="Name shown to correspondents (default: the structure name).")
-@click.option("--description", help="Optional description published with the mailbox.")
+@click.option("--structure-type", help=N_("cabinet-medical, cabinet-paramedical, cabinet-infirmier, reseau, …"))
+@click.option("--structure-name", help=N_("Raison sociale of the structure."))
+@click.option("--postal-code", help=N_("Five digits."))
+@click.option("--city", help=N_("City (ligne d'acheminement)."))
+@click.option("--address-line", "address_lines", multiple=True, help=N_("Street address line (repeatable, up to 4)."))
+@click.option("--display-name", help=N_("Name shown to correspondents (default: the structure name)."))
+@click.option("--description", help=N_("Optional description published with the mailbox."))
 @click.option(
-    "--address", help="Mailbox address (default: from the structure name and postal code, in the operator's domain)."
+    "--address",
+    help=N_("Mailbox address (default: from the structure name and postal code, in the operator's domain)."),
 )
-@click.option("--name", help="metadata.name (default: from the address).")
-@click.option("--operator", help="Operator id of balprov.yaml (default: the only one).")
-@click.option("--usage", help="What is shared through this mailbox (modalités d'usage).")
+@click.option("--name", help=N_("metadata.name (default: from the address)."))
+@click.option("--operator", help=N_("Operator id of balprov.yaml (default: the only one)."))
+@click.option("--usage", help=N_("What is shared through this mailbox (modalités d'usage)."))
 @click.option(
     "--cotitulaire",
     "cotitulaires",
     multiple=True,
     metavar="SPEC",
-    help="RPPS,LastName,FirstName,ProfessionCode[,principal][,CPS] (repeatable).",
+    help=N_("RPPS,LastName,FirstName,ProfessionCode[,principal][,CPS] (repeatable)."),
 )
 @click.option(
     "--delegataire",
     "delegataires",
     multiple=True,
     metavar="SPEC",
-    help="id,LastName,FirstName,read+send[,RPPS;RPPS][,role=…][,from=DAY][,until=DAY] (repeatable; "
-    "delegated by every cotitulaire unless RPPS are given).",
+    help=N_(
+        "id,LastName,FirstName,read+send[,RPPS;RPPS][,role=…][,from=DAY][,until=DAY] (repeatable; "
+        "delegated by every cotitulaire unless RPPS are given)."
+    ),
 )
-@click.option("--liste-rouge", is_flag=True, help="Do not publish the mailbox in the Annuaire Santé.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write.")
-@click.option("--force", is_flag=True, help="Replace the file if it exists.")
-@click.option("--no-input", is_flag=True, help="Never ask, even on a terminal: missing flags are an error.")
+@click.option("--liste-rouge", is_flag=True, help=N_("Do not publish the mailbox in the Annuaire Santé."))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=N_("File to write."))
+@click.option("--force", is_flag=True, help=N_("Replace the file if it exists."))
+@click.option("--no-input", is_flag=True, help=N_("Never ask, even on a terminal: missing flags are an error."))
 @_today_option
 @click.pass_obj
 def new(
@@ -671,7 +718,7 @@ def new(
 
 @cli.command()
 @click.option(
-    "-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder of the site."
+    "-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False), help=N_("Folder of the site.")
 )
 @click.option(
     "--within",
@@ -679,7 +726,7 @@ def new(
     type=click.IntRange(min=0),
     default=30,
     show_default=True,
-    help="Days ahead for 'delegations ending soon'.",
+    help=N_("Days ahead for 'delegations ending soon'."),
 )
 @_today_option
 @click.pass_obj
@@ -702,18 +749,34 @@ def report(obj: dict[str, Any], output: Path, within_days: int, today: datetime.
     return report_command.run(command)
 
 
+def _requested_language(args: list[str]) -> str | None:
+    """--lang among the global options, read before click parses them: `balprov --help --lang fr` would
+    otherwise print the help before the (eager) --lang option is processed."""
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return normalize(args[index + 1])
+        if arg.startswith("--lang="):
+            return normalize(arg.partition("=")[2])
+        if arg == "--" or (not arg.startswith("-") and (index == 0 or args[index - 1] not in ("--config", "--lang"))):
+            return None  # the command: its own options (notice's --lang is the template's) are not ours
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    # the environment's language first; --lang (an eager option) may change it before anything is printed
+    set_language(_requested_language(args) or detect_language())
+    route_click_messages()
     try:
         code = cli.main(args=args, prog_name="balprov", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         code = 1
     except click.ClickException as error:
         error.show()
         code = error.exit_code
     except BalprovError as error:
-        click.echo(f"balprov: {error}", err=True)
+        click.echo(_("balprov: {error}").format(error=error), err=True)
         code = error.exit_code
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head): nothing more to say
@@ -723,7 +786,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:
         if "--debug" in args:
             raise
-        click.echo(f"balprov: internal error: {type(error).__name__}: {error}", err=True)
-        click.echo("This is a bug in balprov; rerun with --debug to see the traceback.", err=True)
+        click.echo(
+            _("balprov: internal error: {kind}: {error}").format(kind=type(error).__name__, error=error), err=True
+        )
+        click.echo(_("This is a bug in balprov; rerun with --debug to see the traceback."), err=True)
         code = EXIT_INTERNAL
     sys.exit(code if isinstance(code, int) else 0)

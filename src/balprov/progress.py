@@ -1,10 +1,12 @@
 """A progress bar for long work, on a terminal only.
 
 `progress_bar(stream, total, unit)` draws `[#####.....]  6/10 mailboxes  2.4/s  ETA 2s` on one line of
-`stream` (stderr), rewritten in place with `\\r`. It draws nothing, and writes not a byte, when the stream
-is not a terminal (piped, redirected, a CI log), when `CI` is set (to anything but false/0), or when
-`TERM=dumb`: logs stay clean. Lines printed meanwhile (to stdout, the same terminal) go above the bar:
-wrap the per-item callback with `bar.around(callback)`, which clears the bar before it and redraws after.
+`stream` (stderr); with `scale`, an amount counted in small units (bytes) is shown in large ones:
+`progress_bar(stream, size, "MB", scale=1_000_000)` draws `12.3/48.0 MB  25.1 MB/s  ETA 2s`. The line is
+rewritten in place with `\\r`. It draws nothing, and writes not a byte, when the stream is not a terminal
+(piped, redirected, a CI log), when `CI` is set (to anything but false/0), or when `TERM=dumb`: logs stay
+clean. Lines printed meanwhile (to stdout, the same terminal) go above the bar: wrap the per-item callback
+with `bar.around(callback)`, which clears the bar before it and redraws after.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TextIO
+
+from balprov.i18n import _
 
 _P = ParamSpec("_P")
 _REDRAW_EVERY = 0.1  # seconds between redraws of a bar that moves fast
@@ -35,11 +39,18 @@ def progress_wanted(stream: TextIO, environ: dict[str, str] | None = None) -> bo
 
 class ProgressBar:
     def __init__(
-        self, stream: TextIO | None, total: int, unit: str, clock: Callable[[], float] = time.monotonic
+        self,
+        stream: TextIO | None,
+        total: int,
+        unit: str,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        scale: int = 1,
     ) -> None:
         self.stream = stream  # None: draws nothing
         self.total = total
         self.unit = unit
+        self.scale = scale  # what is counted per `unit` shown: 1 for items, 1_000_000 for bytes shown as MB
         self.done = 0
         self._clock = clock
         self._start = clock()
@@ -54,11 +65,15 @@ class ProgressBar:
         """The bar as text, fitted to `width` columns."""
         elapsed = max(self._clock() - self._start, 1e-9)
         rate = self.done / elapsed
-        counts = f"{self.done}/{self.total} {self.unit}"
-        speed = f"{rate:.1f}/s" if self.done else "--/s"
+        if self.scale == 1:  # whole items: "6/10 mailboxes  2.4/s"
+            counts = f"{self.done}/{self.total} {self.unit}"
+            speed = f"{rate:.1f}/s" if self.done else "--/s"
+        else:  # an amount, in `unit`s of `scale`: "12.3/48.0 MB  25.1 MB/s" (its rate needs the unit to be read)
+            counts = f"{self.done / self.scale:.1f}/{self.total / self.scale:.1f} {self.unit}"
+            speed = f"{rate / self.scale:.1f} {self.unit}/s" if self.done else f"-- {self.unit}/s"
         eta = ""
         if self.done and self.done < self.total and rate > 0:
-            eta = f"  ETA {_duration((self.total - self.done) / rate)}"
+            eta = f"  {_('ETA')} {_duration((self.total - self.done) / rate)}"  # "ETA 2s", "reste 2s"
         tail = f"  {counts}  {speed}{eta}"
         cells = max(10, min(40, width - len(tail) - 3))
         filled = cells if not self.total else int(cells * min(self.done, self.total) / self.total)
@@ -100,10 +115,10 @@ class ProgressBar:
 
 
 @contextmanager
-def progress_bar(stream: TextIO, total: int, unit: str) -> Iterator[ProgressBar]:
+def progress_bar(stream: TextIO, total: int, unit: str, *, scale: int = 1) -> Iterator[ProgressBar]:
     """A bar on `stream` when it is wanted there (see `progress_wanted`), else one that draws nothing;
-    removed from the screen at the end, whatever happens."""
-    bar = ProgressBar(stream if progress_wanted(stream) else None, total, unit)
+    removed from the screen at the end, whatever happens. `scale`: see `ProgressBar`."""
+    bar = ProgressBar(stream if progress_wanted(stream) else None, total, unit, scale=scale)
     bar.draw(force=True)
     try:
         yield bar

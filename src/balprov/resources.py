@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from balprov.i18n import _
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -14,7 +16,8 @@ def data_dir(name: str) -> Path:
     for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent.parent / name):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"balprov's {name}/ folder is missing from the installation")
+    # a broken installation: the user reads this (and reinstalls), so it is translated like any message
+    raise FileNotFoundError(_("balprov's {name}/ folder is missing from the installation").format(name=name))
 
 
 def schema_path(name: str) -> Path:

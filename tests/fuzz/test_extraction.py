@@ -109,7 +109,7 @@ def test_any_file_text_or_zip(data: bytes, kind: str, member: str) -> None:
                 raw[30 + len(member) + len(data) % 16] ^= 0xFF  # inside the compressed member
             path.write_bytes(bytes(raw))
         try:
-            with open_extraction(path, "extraction.zip") as (stream, source):
+            with open_extraction(path, "extraction.zip") as (stream, source, _size):
                 scan(stream, source, DOMAINS, ADDRESSES)
         except ExtractionError:
             pass

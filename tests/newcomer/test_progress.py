@@ -1,4 +1,5 @@
-"""apply's progress bar: drawn on a terminal, absent when piped or in CI."""
+"""The progress bars of apply (mailboxes) and annuaire check (MB read): drawn on a terminal, absent when
+piped or in CI."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from balprov.exports.extraction import HEADER
+from balprov.exports.extraction_reader import open_extraction, scan
 from balprov.progress import ProgressBar, progress_bar, progress_wanted
 
 from .conftest import BALPROV, REPO, StartTerminal, child_env
@@ -58,6 +62,105 @@ def test_piped_apply_writes_no_bar(examples: Path) -> None:
     assert b"Apply: 7 applied" in completed.stdout
 
 
+EXTRACTION_MEMBER = "Extraction_Correspondance_MSSante_202611290800.txt"
+
+
+def extraction(lines: int) -> bytes:
+    """A real-layout extraction of `lines` rows of another domain (~200 bytes each, as real ones)."""
+    rows = (
+        f"PER|prenom.nom{index}@medecin.mssante.fr|8|10{index:09d}|810{index:09d}||||DR|NOM{index % 997}|Prénom|C|"
+        f"Civil|10|Médecin|SM54|Médecine générale||CABINET MEDICAL {index % 5003}|||BAT A|{index % 200 + 1}||R|"
+        "DE LA PAIX||75002 PARIS|75002|75|France"
+        for index in range(lines)
+    )
+    return (HEADER + "\n" + "\n".join(rows) + "\n").encode("utf-8")
+
+
+@pytest.fixture
+def extractions(examples: Path) -> tuple[Path, int]:
+    """The examples' project with `extraction.txt` (12 MB: several blocks of the scan) and the same zipped as
+    ANS ships it (`extraction.zip`, far smaller); and the size of the text."""
+    data = extraction(60_000)
+    (examples / "extraction.txt").write_bytes(data)
+    with zipfile.ZipFile(examples / "extraction.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(EXTRACTION_MEMBER, data)
+    return examples, len(data)
+
+
+def megabytes(size: int) -> str:
+    return re.escape(f"{size / 1_000_000:.1f}")
+
+
+@pytest.mark.parametrize("name", ["extraction.txt", "extraction.zip"])
+def test_on_a_terminal_annuaire_check_draws_a_bar_of_megabytes(
+    extractions: tuple[Path, int], name: str, terminal: StartTerminal
+) -> None:
+    project, size = extractions
+    session = terminal(project, "annuaire", "check", name)
+    assert session.wait() == 0, session.output
+    output = session.output
+    total = megabytes(size)  # the text's size, also for the zip: its member's uncompressed size ...
+    if name.endswith(".zip"):
+        assert megabytes((project / name).stat().st_size) != total  # ... not the zip's
+    session.expect(rf"\r\x1b\[K\[\.+\]  0\.0/{total} MB  -- MB/s")  # drawn in place, before the first byte
+    session.expect(rf"\r\x1b\[K\[#+\]  {total}/{total} MB  \d+\.\d MB/s")  # the last drawing: full, with the rate
+    # then cleared, and the report printed on a clean line, not run into the bar
+    session.expect(r"\r\x1b\[KThe Annuaire Santé agrees with the state")
+    assert output.count("\x1b[K") >= 3 and "MB/s" not in output[output.index("The Annuaire Santé") :]
+
+
+def test_on_a_terminal_an_extraction_error_is_printed_after_the_bar(examples: Path, terminal: StartTerminal) -> None:
+    (examples / "extraction.txt").write_text("not|an extraction\n", encoding="utf-8")
+    session = terminal(examples, "annuaire", "check", "extraction.txt")
+    assert session.wait() == 2, session.output
+    session.expect(r"\r\x1b\[Kbalprov: extraction\.txt:1: not an Extraction_Correspondance_MSSante file")
+
+
+@pytest.mark.parametrize("env", [{"CI": "true"}, {"TERM": "dumb"}], ids=["CI", "dumb"])
+def test_ci_or_a_dumb_terminal_gets_no_annuaire_check_bar(
+    extractions: tuple[Path, int], env: dict[str, str], terminal: StartTerminal
+) -> None:
+    session = terminal(extractions[0], "annuaire", "check", "extraction.zip", env=child_env(**env))
+    assert session.wait() == 0, session.output
+    assert " MB" not in session.output and "\x1b[K" not in session.output
+    assert "The Annuaire Santé agrees with the state" in session.output
+
+
+def test_piped_annuaire_check_writes_no_bar(extractions: tuple[Path, int]) -> None:
+    completed = subprocess.run(
+        [*BALPROV, "annuaire", "check", "extraction.txt"],
+        cwd=extractions[0],
+        env=child_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    for stream in (completed.stdout, completed.stderr):
+        assert b"\r" not in stream and b"\x1b" not in stream and b" MB" not in stream
+    assert completed.stderr == b""
+    assert "The Annuaire Santé agrees with the state" in completed.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize("ending", ["lf", "crlf", "no-final-newline"])
+def test_the_scan_counts_every_byte_in_a_few_calls(tmp_path: Path, ending: str) -> None:
+    data = extraction(12_000)  # 2.4 MB: three blocks of about 1 MiB
+    if ending == "crlf":
+        data = data.replace(b"\n", b"\r\n")
+    elif ending == "no-final-newline":
+        data = data.rstrip(b"\n")
+    (tmp_path / "e.txt").write_bytes(data)
+    with zipfile.ZipFile(tmp_path / "e.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(EXTRACTION_MEMBER, data)
+    for name in ("e.txt", "e.zip"):
+        calls: list[int] = []
+        with open_extraction(tmp_path / name, name) as opened:
+            assert opened.size == len(data)
+            result = scan(opened.stream, opened.source, frozenset({"demo.mssante.fr"}), progress=calls.append)
+        assert result.lines == 12_000 and result.malformed_count == 0
+        assert sum(calls) == len(data) and 3 <= len(calls) <= 6  # the header, then one call per block
+
+
 class FakeTerminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -91,3 +194,24 @@ def test_the_bar_is_cleared_even_when_the_work_fails(monkeypatch: pytest.MonkeyP
         bar.around(lambda: None)()
         raise RuntimeError("provider down")
     assert screen.getvalue().endswith("\r\x1b[K")
+
+
+def test_a_bar_of_bytes_shows_megabytes_and_their_rate() -> None:
+    now = [100.0]
+    bar = ProgressBar(FakeTerminal(), total=48_000_000, unit="MB", clock=lambda: now[0], scale=1_000_000)
+    assert bar.line(80) == "[" + "." * 40 + "]  0.0/48.0 MB  -- MB/s"
+    now[0] = 100.5
+    bar.done = 12_000_000
+    assert bar.line(80) == "[" + "#" * 10 + "." * 30 + "]  12.0/48.0 MB  24.0 MB/s  ETA 2s"
+    now[0] = 102.0
+    bar.done = 48_000_000
+    assert bar.line(80) == "[" + "#" * 40 + "]  48.0/48.0 MB  24.0 MB/s"
+    assert len(bar.line(30)) <= 29
+
+
+def test_a_bar_of_items_is_unchanged_by_the_scale() -> None:
+    now = [100.0]
+    bar = ProgressBar(FakeTerminal(), total=10, unit="mailboxes", clock=lambda: now[0])
+    now[0] = 102.0
+    bar.done = 4
+    assert bar.line(80) == "[" + "#" * 16 + "." * 24 + "]  4/10 mailboxes  2.0/s  ETA 3s"

@@ -34,13 +34,13 @@ def snapshot_with(definition: dict[str, Any] | None, digest: str = "") -> StateS
 def test_an_unchanged_mailbox_reuses_the_recorded_definition(root: Path, lilas: dict[str, Any]) -> None:
     ref = desired_ref(lilas, FILE, TODAY)
     recorded = {"name": ref[0], "address": "recorded@demo.mssante.fr"}  # the very object must be reused
-    [item] = desired_from([ref], snapshot_with(recorded, ref[1]), root, TODAY).values()
+    [item] = desired_from([(FILE, ref)], snapshot_with(recorded, ref[1]), root, TODAY).values()
     assert item.definition is recorded and item.digest == ref[1]
 
 
 def test_a_new_mailbox_is_read_again_and_checked(root: Path, lilas: dict[str, Any]) -> None:
     ref = desired_ref(lilas, FILE, TODAY)
-    [item] = desired_from([ref], snapshot_with(None), root, TODAY).values()
+    [item] = desired_from([(FILE, ref)], snapshot_with(None), root, TODAY).values()
     assert item.definition["address"] == "cabinet-des-lilas.93260@demo.mssante.fr"
 
 
@@ -49,14 +49,14 @@ def test_a_file_changed_after_validation_is_refused(root: Path, lilas: dict[str,
     path = root / FILE
     path.write_text(path.read_text(encoding="utf-8").replace("Claire", "Mallory"), encoding="utf-8")
     with pytest.raises(ChangedWhilePlanning, match="changed while balprov was planning"):
-        desired_from([ref], snapshot_with(None), root, TODAY)
+        desired_from([(FILE, ref)], snapshot_with(None), root, TODAY)
 
 
 def test_a_file_gone_or_broken_after_validation_is_refused(root: Path, lilas: dict[str, Any]) -> None:
     ref = desired_ref(lilas, FILE, TODAY)
     (root / FILE).write_text("spec: [\n", encoding="utf-8")
     with pytest.raises(ChangedWhilePlanning):
-        desired_from([ref], snapshot_with(None), root, TODAY)
+        desired_from([(FILE, ref)], snapshot_with(None), root, TODAY)
     (root / FILE).unlink()
     with pytest.raises(ChangedWhilePlanning, match="cannot be read again"):
-        desired_from([ref], snapshot_with(None), root, TODAY)
+        desired_from([(FILE, ref)], snapshot_with(None), root, TODAY)

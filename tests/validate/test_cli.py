@@ -5,6 +5,7 @@ balprov.yaml, colour, --format auto, -o and --today. Messages go to stderr and n
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -232,6 +233,15 @@ def test_bad_today_exits_2(bad: str) -> None:
     assert "--today" in result.stderr
 
 
-def test_fixture_is_untouched_by_validate() -> None:
-    """validate is read-only: it leaves no state or cache in the project it checks."""
-    assert sorted(p.name for p in MIXED.iterdir()) == ["balprov.yaml", "cabinets"]
+def test_validate_writes_nothing_but_its_cache(tmp_path: Path) -> None:
+    """validate never touches the definitions or the state: its only writing is .balprov/cache/, and with
+    --no-cache nothing at all."""
+    shutil.copytree(MIXED, tmp_path / "project", ignore=shutil.ignore_patterns(".balprov"))
+    project = tmp_path / "project"
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    run_balprov("validate", "--no-cache", cwd=project)
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+    run_balprov("validate", cwd=project)
+    written = sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file() and p not in before)
+    assert [name.rsplit("-", 1)[0] for name in written] == [".balprov/cache/validate"]
+    assert {p: p.read_bytes() for p in before} == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from balprov.errors import BalprovError
+from balprov.i18n import _, ngettext
 from balprov.planning.model import Plan
 from balprov.state import StateBackend, StateSnapshot
 
@@ -14,24 +15,44 @@ class PlanRefused(BalprovError):
 def check_applicable(plan: Plan, snapshot: StateSnapshot, state: StateBackend) -> None:
     if plan.lineage != snapshot.lineage:
         raise PlanRefused(
-            f"the plan was made for another state (lineage {plan.lineage}); this state's lineage is "
-            f"{snapshot.lineage}. Make a new plan against this state."
+            _(
+                "the plan was made for another state (lineage {plan}); this state's lineage is {state}. "
+                "Make a new plan against this state."
+            ).format(plan=plan.lineage, state=snapshot.lineage)
         )
     done = state.entries_for_plan(plan.plan_id)
     if done:
         first = done[0]
+        # the same English either way (unchanged output); a translation uses the plural its language needs
         raise PlanRefused(
-            f"this plan was already applied ({len(done)} change(s), first on {first.at} by "
-            f"{first.actor}@{first.host}); a plan applies once. Make a new plan."
+            ngettext(
+                "this plan was already applied ({count} change(s), first on {at} by {actor}@{host}); "
+                "a plan applies once. Make a new plan.",
+                "this plan was already applied ({count} change(s), first on {at} by {actor}@{host}); "
+                "a plan applies once. Make a new plan.",
+                len(done),
+            ).format(count=len(done), at=first.at, actor=first.actor, host=first.host)
         )
     if plan.serial != snapshot.serial:
         moved = [entry for entry in state.history() if entry.serial > plan.serial]
-        since = "; ".join(f"{e.action} {e.name} by {e.actor} at {e.at}" for e in moved[:5])
-        more = f" and {len(moved) - 5} more" if len(moved) > 5 else ""
+        if not moved:
+            raise PlanRefused(
+                _(
+                    "stale plan: it was made at state serial {plan}, the state is now at serial {state}. "
+                    "Make a new plan."
+                ).format(plan=plan.serial, state=snapshot.serial)
+            )
+        since = "; ".join(
+            _("{action} {name} by {actor} at {at}").format(action=e.action, name=e.name, actor=e.actor, at=e.at)
+            for e in moved[:5]
+        )
+        others = len(moved) - 5
+        more = ngettext(" and {count} more", " and {count} more", others).format(count=others) if others > 0 else ""
         raise PlanRefused(
-            f"stale plan: it was made at state serial {plan.serial}, the state is now at serial {snapshot.serial}"
-            + (f" (since then: {since}{more})" if moved else "")
-            + ". Make a new plan."
+            _(
+                "stale plan: it was made at state serial {plan}, the state is now at serial {state} "
+                "(since then: {since}{more}). Make a new plan."
+            ).format(plan=plan.serial, state=snapshot.serial, since=since, more=more)
         )
 
 
@@ -39,6 +60,11 @@ def check_deletions(plan: Plan, allow_delete: bool) -> None:
     deletions = [change.name for change in plan.pending if change.action == "delete"]
     if deletions and not allow_delete:
         raise PlanRefused(
-            f"the plan deletes {len(deletions)} mailbox(es) ({', '.join(deletions[:10])}); nothing was changed. "
-            "Deleting a BAL is the principal's decision: rerun with --allow-delete once it is confirmed."
+            ngettext(
+                "the plan deletes {count} mailbox(es) ({names}); nothing was changed. "
+                "Deleting a BAL is the principal's decision: rerun with --allow-delete once it is confirmed.",
+                "the plan deletes {count} mailbox(es) ({names}); nothing was changed. "
+                "Deleting a BAL is the principal's decision: rerun with --allow-delete once it is confirmed.",
+                len(deletions),
+            ).format(count=len(deletions), names=", ".join(deletions[:10]))
         )

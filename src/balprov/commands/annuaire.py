@@ -25,13 +25,16 @@ from balprov.exports.fhir_bundle import bundle
 from balprov.exports.fhir_patch import patch_bundle
 from balprov.exports.output import write_atomically
 from balprov.formats import EXPORT_FORMATS as EXPORT_FORMATS
+from balprov.i18n import _
 from balprov.planning.normalize import Definition
 from balprov.planning.planfile import read_plan
+from balprov.progress import progress_bar
 from balprov.project import Project, load_project
 from balprov.rendering.annuaire_check import CHECK_FORMATS, render_check
 from balprov.state.open import open_state
 
 EXIT_OK, EXIT_DISAGREE = 0, 1
+_MB = 1_000_000  # the check's progress bar counts bytes and shows MB (decimal, as the unit says)
 
 __all__ = ["CHECK_FORMATS", "EXPORT_FORMATS", "CheckCommand", "ExportCommand", "check", "export"]
 
@@ -81,7 +84,7 @@ def export(command: ExportCommand, stdout: TextIO | None = None, stderr: TextIO 
     stdout = stdout or sys.stdout  # looked up per call: tests and callers swap sys.stdout
     stderr = stderr or sys.stderr  # looked up per call: tests and callers swap sys.stderr
     if command.plan_file is not None and command.format != "fhir-patch":
-        raise UsageError("--plan goes with --format fhir-patch only")
+        raise UsageError(_("--plan goes with --format fhir-patch only"))
     project = load_project(command.config, command.cwd)
     if command.format == "fhir-patch":
         if command.plan_file is not None:
@@ -89,12 +92,12 @@ def export(command: ExportCommand, stdout: TextIO | None = None, stderr: TextIO 
         else:
             plan = current_plan(project, command.today, stderr)
         if not plan.has_changes:
-            stderr.write("balprov: the plan has no changes: the transaction is empty\n")
+            stderr.write(_("balprov: the plan has no changes: the transaction is empty") + "\n")
         _emit(_json(patch_bundle(plan.changes)), _output(command), stdout)
         return EXIT_OK
     definitions = applied_definitions(project)
     if not definitions:
-        stderr.write("balprov: the state holds no applied mailbox (run `balprov apply` first)\n")
+        stderr.write(_("balprov: the state holds no applied mailbox (run `balprov apply` first)") + "\n")
     if command.format == "csv":
         text = render_extraction(definitions)
     else:
@@ -109,15 +112,20 @@ def expectations(project: Project) -> list[Expected]:
     return [Expected.of(definition) for definition in applied_definitions(project)]
 
 
-def check(command: CheckCommand, stdout: TextIO | None = None) -> int:
+def check(command: CheckCommand, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout  # looked up per call: tests and callers swap sys.stdout
+    stderr = stderr or sys.stderr  # looked up per call: tests and callers swap sys.stderr
     project = load_project(command.config, command.cwd)
     expected = expectations(project)
     domains = frozenset(operator.domain.lower() for operator in project.operators.values())
     addresses = frozenset(e.address for e in expected)
     path = command.cwd / command.extraction
-    with open_extraction(path, project.display(path)) as (stream, source):
-        scanned = scan(stream, source, domains, addresses)
+    with (
+        open_extraction(path, project.display(path)) as opened,
+        # on a terminal only, never in CI; cleared before the report (or the error) is printed
+        progress_bar(stderr, opened.size, _("MB"), scale=_MB) as bar,
+    ):
+        scanned = scan(opened.stream, opened.source, domains, addresses, progress=bar.advance)
     report = compare(scanned, expected, domains)
     _emit(render_check(report, command.format, project.root / "templates"), _output(command), stdout)
     return EXIT_OK if report.agrees else EXIT_DISAGREE

@@ -12,6 +12,7 @@ from balprov.applying.actor import current_actor
 from balprov.applying.execute import ApplyOutcome, execute
 from balprov.applying.guard import PlanRefused, check_applicable, check_deletions
 from balprov.commands.plan import current_plan
+from balprov.i18n import N_, _
 from balprov.planning.model import Change
 from balprov.planning.planfile import read_plan
 from balprov.progress import progress_bar
@@ -52,7 +53,7 @@ def run(command: ApplyCommand, stdout: TextIO | None = None, stderr: TextIO | No
                 check_applicable(saved, snapshot, state)
                 plan = saved
             else:  # planned under the lock, so nothing can move between this plan and its apply
-                plan = current_plan(project, command.today, stderr)
+                plan = current_plan(project, command.today, stderr, cache=False)
             stdout.write(render_plan(plan, "text", templates, color=command.color))
             if not plan.has_changes:
                 return EXIT_OK
@@ -60,15 +61,15 @@ def run(command: ApplyCommand, stdout: TextIO | None = None, stderr: TextIO | No
             if saved is None and not command.auto_approve:
                 if command.confirm is None:
                     raise PlanRefused(
-                        "apply asks for confirmation on a terminal; pass --auto-approve to apply without one"
+                        _("apply asks for confirmation on a terminal; pass --auto-approve to apply without one")
                     )
-                if not command.confirm("Apply these changes?"):
-                    stderr.write("balprov: apply cancelled; nothing changed\n")
+                if not command.confirm(_("Apply these changes?")):
+                    stderr.write(_("balprov: apply cancelled; nothing changed") + "\n")
                     return EXIT_ERROR
             stdout.write("\n")
             with (
                 ProviderPool(project, snapshot.lineage, adopt=command.adopt) as providers,
-                progress_bar(stderr, len(plan.pending), "mailboxes") as bar,  # on a terminal only, never in CI
+                progress_bar(stderr, len(plan.pending), _("mailboxes")) as bar,  # on a terminal only, never in CI
             ):
                 outcome = execute(
                     plan,
@@ -84,26 +85,33 @@ def run(command: ApplyCommand, stdout: TextIO | None = None, stderr: TextIO | No
     return outcome.exit_code
 
 
-_DONE = {"create": "created", "update": "updated", "delete": "deleted"}
+_DONE = {"create": N_("created"), "update": N_("updated"), "delete": N_("deleted")}
 
 
 def _progress(out: TextIO, change: Change, error: str | None) -> None:
     if error is None:
-        out.write(f"  {_DONE[change.action]} {change.name} ({change.address})\n")
+        out.write(f"  {_(_DONE[change.action])} {change.name} ({change.address})\n")
     else:
-        out.write(f"  FAILED {change.action} {change.name} ({change.address}): {error}\n")
+        line = _("  FAILED {action} {name} ({address}): {error}").format(
+            action=change.action, name=change.name, address=change.address, error=error
+        )
+        out.write(line + "\n")
     out.flush()
 
 
 def _report(outcome: ApplyOutcome, out: TextIO, err: TextIO) -> None:
-    out.write(
-        f"\nApply: {len(outcome.applied)} applied, {len(outcome.failed)} failed, "
-        f"{len(outcome.not_attempted)} not attempted.\n"
+    summary = _("Apply: {applied} applied, {failed} failed, {not_attempted} not attempted.").format(
+        applied=len(outcome.applied), failed=len(outcome.failed), not_attempted=len(outcome.not_attempted)
     )
+    out.write("\n" + summary + "\n")
     if outcome.not_attempted:
-        out.write("Not attempted: " + ", ".join(change.name for change in outcome.not_attempted) + "\n")
+        names = ", ".join(change.name for change in outcome.not_attempted)
+        out.write(_("Not attempted: {names}").format(names=names) + "\n")
     if outcome.failed:
         err.write(
-            "balprov: the state records exactly what was applied; fix the cause and run `balprov apply` again "
-            "to converge\n"
+            _(
+                "balprov: the state records exactly what was applied; fix the cause and run `balprov apply` again "
+                "to converge"
+            )
+            + "\n"
         )

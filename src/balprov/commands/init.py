@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from balprov.errors import BalprovError, UsageError
+from balprov.i18n import N_, _
 from balprov.project import CONFIG_NAME
 from balprov.resources import data_dir
 from balprov.scaffold.render import render
@@ -49,11 +50,15 @@ class InitCommand:
 def _check(command: InitCommand) -> None:
     if not _OPERATOR_ID.fullmatch(command.operator_id):
         raise UsageError(
-            f"--operator-id {command.operator_id!r}: lowercase letters, digits, '_' and '-', starting with a "
-            "letter or digit (e.g. demo)"
+            _(
+                "--operator-id {value!r}: lowercase letters, digits, '_' and '-', starting with a letter or digit "
+                "(e.g. demo)"
+            ).format(value=command.operator_id)
         )
     if not _DOMAIN.fullmatch(command.domain):
-        raise UsageError(f"--domain {command.domain!r} is not a lowercase domain name (e.g. demo.mssante.fr)")
+        raise UsageError(
+            _("--domain {value!r} is not a lowercase domain name (e.g. demo.mssante.fr)").format(value=command.domain)
+        )
 
 
 def planned_files(command: InitCommand) -> dict[str, str]:
@@ -98,7 +103,9 @@ def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise BalprovError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise BalprovError(
+            _("{path}: cannot write: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
 
 
 def run(command: InitCommand, stdout: TextIO | None = None) -> int:
@@ -106,16 +113,17 @@ def run(command: InitCommand, stdout: TextIO | None = None) -> int:
     _check(command)
     root = command.cwd / command.directory
     if root.exists() and not root.is_dir():
-        raise UsageError(f"{command.directory}: exists and is not a folder")
+        raise UsageError(_("{path}: exists and is not a folder").format(path=command.directory))
     files = planned_files(command)
     in_the_way = [
         relative for relative, text in files.items() if (root / relative).exists() and _read(root / relative) != text
     ]
     if in_the_way and not command.force:
         raise FilesInTheWay(
-            f"{len(in_the_way)} file(s) already exist in {command.directory} and would be replaced: "
-            + ", ".join(in_the_way)
-            + "; nothing was written (pass --force to replace them)"
+            _(
+                "{count} file(s) already exist in {folder} and would be replaced: {files}; nothing was written "
+                "(pass --force to replace them)"
+            ).format(count=len(in_the_way), folder=command.directory, files=", ".join(in_the_way))
         )
     created: list[str] = []
     for relative, text in files.items():
@@ -130,7 +138,7 @@ def run(command: InitCommand, stdout: TextIO | None = None) -> int:
     addition = _gitignore_addition(existing or "", wanted)
     if addition:
         _write(gitignore, (existing or "") + addition)
-        created.append(GITIGNORE if not existing else f"{GITIGNORE} (lines added)")
+        created.append(GITIGNORE if not existing else _("{file} (lines added)").format(file=GITIGNORE))
     _report(command, root, created, stdout)
     return EXIT_OK
 
@@ -143,35 +151,40 @@ def _read(path: Path) -> str | None:
 
 
 _DESCRIPTIONS = {
-    CONFIG_NAME: "settings: the operator, the state, rule severities",
-    EXAMPLE: "an example cabinet (fiche pratique, case 2)",
-    PRE_COMMIT: "runs `balprov validate` before each commit (`pre-commit install`)",
-    GITIGNORE: "keeps the state (.balprov/) out of git",
+    CONFIG_NAME: N_("settings: the operator, the state, rule severities"),
+    EXAMPLE: N_("an example cabinet (fiche pratique, case 2)"),
+    PRE_COMMIT: N_("runs `balprov validate` before each commit (`pre-commit install`)"),
+    GITIGNORE: N_("keeps the state (.balprov/) out of git"),
 }
 
 
 def _report(command: InitCommand, root: Path, created: list[str], out: TextIO) -> None:
-    where = command.directory.as_posix() if command.directory != Path(".") else "the current folder"
+    where = command.directory.as_posix() if command.directory != Path(".") else _("the current folder")
     if created:
-        out.write(f"balprov repository ready in {where} (operator {command.operator_id}, {command.domain}):\n")
+        ready = _("balprov repository ready in {where} (operator {operator}, {domain}):")
+        out.write(ready.format(where=where, operator=command.operator_id, domain=command.domain) + "\n")
         shown = [item for item in created if not item.startswith(SCHEMA_DIR + "/")]
         width = max(len(item) for item in [*shown, SCHEMA_DIR + "/"])
         for item in shown:
-            out.write(f"  {item:<{width}}  {_DESCRIPTIONS.get(item.split(' ', 1)[0], '')}".rstrip() + "\n")
+            description = _DESCRIPTIONS.get(item.split(" ", 1)[0])
+            out.write(f"  {item:<{width}}  {_(description) if description else ''}".rstrip() + "\n")
         if len(shown) < len(created):
-            out.write(f"  {SCHEMA_DIR + '/':<{width}}  the JSON Schemas editors check the files with\n")
+            out.write(f"  {SCHEMA_DIR + '/':<{width}}  " + _("the JSON Schemas editors check the files with") + "\n")
     else:
-        out.write(f"balprov repository already set up in {where}: nothing to do\n")
+        out.write(_("balprov repository already set up in {where}: nothing to do").format(where=where) + "\n")
     if not command.domain.endswith(".mssante.fr"):
-        out.write(f"Note: {command.domain} does not end in .mssante.fr, as every MSSanté domain does; check it.\n")
-    out.write("\nNext:\n")
+        note = _("Note: {domain} does not end in .mssante.fr, as every MSSanté domain does; check it.")
+        out.write(note.format(domain=command.domain) + "\n")
+    out.write("\n" + _("Next:") + "\n")
     relative = os.path.relpath(root, command.cwd)
     if relative != ".":
         out.write(f"  cd {_shell_quote(relative)}\n")
-    out.write("  balprov validate    # check the cabinets (the example passes)\n")
-    out.write("  balprov plan        # what apply would create at the operator\n")
-    out.write("  balprov apply       # create it, after showing the plan and asking\n")
-    out.write("\nThen describe your own cabinet with `balprov new` (it asks, or takes flags: see --help).\n")
+    out.write("  balprov validate    # " + _("check the cabinets (the example passes)") + "\n")
+    out.write("  balprov plan        # " + _("what apply would create at the operator") + "\n")
+    out.write("  balprov apply       # " + _("create it, after showing the plan and asking") + "\n")
+    out.write(
+        "\n" + _("Then describe your own cabinet with `balprov new` (it asks, or takes flags: see --help).") + "\n"
+    )
 
 
 def _shell_quote(text: str) -> str:

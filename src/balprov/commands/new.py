@@ -18,6 +18,7 @@ from typing import TextIO, TypeVar
 from balprov.diagnostics import Severity
 from balprov.errors import BalprovError, UsageError
 from balprov.exports.output import write_atomically
+from balprov.i18n import N_, _
 from balprov.project import Project, load_project
 from balprov.reporters import REPORTERS, ReporterSettings
 from balprov.scaffold import draft as d
@@ -63,7 +64,7 @@ class NewCommand:
 def _flag(flag: str, value: str, check: Check) -> str:
     problem = check(value)
     if problem:
-        raise UsageError(f"{flag} {value!r}: {problem}")
+        raise UsageError(_("{flag} {value!r}: {problem}").format(flag=flag, value=value, problem=problem))
     return value
 
 
@@ -113,7 +114,7 @@ def missing_flags(command: NewCommand, project: Project) -> list[str]:
     elif len(command.cotitulaires) > 1 and not any(
         part.strip().lower() == "principal" for spec in command.cotitulaires for part in spec.split(",")[4:]
     ):
-        missing.append("',principal' on one --cotitulaire")
+        missing.append(N_("',principal' on one --cotitulaire"))
     return missing
 
 
@@ -121,24 +122,36 @@ def _operator(asker: _Asker) -> str:
     operators = sorted(asker.project.operators)
 
     def check(value: str) -> str | None:
-        return None if value in asker.project.operators else f"not an operator of balprov.yaml ({', '.join(operators)})"
+        if value in asker.project.operators:
+            return None
+        return _("not an operator of balprov.yaml ({operators})").format(operators=", ".join(operators))
 
     if asker.command.operator is None and len(operators) == 1:
         return operators[0]
-    return asker.value("--operator", asker.command.operator, f"Operator ({', '.join(operators)})", check, operators[0])
+    return asker.value(
+        "--operator",
+        asker.command.operator,
+        _("Operator ({operators})").format(operators=", ".join(operators)),
+        check,
+        operators[0],
+    )
 
 
 def _cotitulaire_questions(asker: _Asker, number: int) -> Cotitulaire:
     assert asker.prompter is not None
     ask = asker.prompter.ask
-    asker.say(f"Cotitulaire {number}")
-    rpps = ask("  RPPS (11 digits)", check=lambda value: d.rpps_problem(value, asker.luhn))
-    last_name = ask("  Last name", check=d.line_problem)
-    first_name = ask("  First name", check=d.line_problem)
+    asker.say(_("Cotitulaire {number}").format(number=number))
+    rpps = ask(_("  RPPS (11 digits)"), check=lambda value: d.rpps_problem(value, asker.luhn))
+    last_name = ask(_("  Last name"), check=d.line_problem)
+    first_name = ask(_("  First name"), check=d.line_problem)
     codes = ", ".join(f"{code} {label}" for code, label in d.PROFESSIONS.items())
-    profession = ask(f"  Profession code ({codes}; or CODE:Label)", default="10", check=_problem_of(d.profession_of))
+    profession = ask(
+        _("  Profession code ({codes}; or CODE:Label)").format(codes=codes),
+        default="10",
+        check=_problem_of(d.profession_of),
+    )
     code, label = d.profession_of(profession)
-    card = ask("  Card (e-CPS or CPS)", default="e-CPS", check=_one_of(d.AUTHENTICATIONS))
+    card = ask(_("  Card (e-CPS or CPS)"), default="e-CPS", check=_one_of(d.AUTHENTICATIONS))
     return Cotitulaire(rpps, last_name, first_name, code, label, authentication=card)
 
 
@@ -148,12 +161,12 @@ def _cotitulaires(asker: _Asker) -> list[Cotitulaire]:
         people = [_parsed("--cotitulaire", spec, lambda s: d.parse_cotitulaire(s, asker.luhn)) for spec in specs]
     else:
         assert asker.prompter is not None
-        asker.say("The cotitulaires hold the mailbox with their RPPS number and e-CPS or CPS card (1 to 20).")
+        asker.say(_("The cotitulaires hold the mailbox with their RPPS number and e-CPS or CPS card (1 to 20)."))
         people = [_cotitulaire_questions(asker, 1)]
-        while len(people) < d.MAX_COTITULAIRES and asker.prompter.confirm("Add another cotitulaire?"):
+        while len(people) < d.MAX_COTITULAIRES and asker.prompter.confirm(_("Add another cotitulaire?")):
             person = _cotitulaire_questions(asker, len(people) + 1)
             if any(other.rpps == person.rpps for other in people):
-                asker.say(f"RPPS {person.rpps} is already a cotitulaire: not added twice")
+                asker.say(_("RPPS {rpps} is already a cotitulaire: not added twice").format(rpps=person.rpps))
                 continue
             people.append(person)
     if not any(person.principal for person in people):
@@ -165,9 +178,9 @@ def _cotitulaires(asker: _Asker) -> list[Cotitulaire]:
             for person in people:
                 asker.say(f"  {person.rpps}  {person.first_name} {person.last_name}")
             principal = asker.prompter.ask(
-                "Principal cotitulaire, who opens the mailbox and alone creates or deletes it (RPPS)",
+                _("Principal cotitulaire, who opens the mailbox and alone creates or deletes it (RPPS)"),
                 default=choices[0],
-                check=lambda value: None if value in choices else "one of the RPPS above",
+                check=lambda value: None if value in choices else _("one of the RPPS above"),
             )
             people = [replace(person, principal=person.rpps == principal) for person in people]
     return people
@@ -176,15 +189,15 @@ def _cotitulaires(asker: _Asker) -> list[Cotitulaire]:
 def _delegataire_questions(asker: _Asker, holders: list[Cotitulaire]) -> Delegataire:
     assert asker.prompter is not None
     ask = asker.prompter.ask
-    last_name = ask("  Last name", check=d.line_problem)
-    first_name = ask("  First name", check=d.line_problem)
+    last_name = ask(_("  Last name"), check=d.line_problem)
+    first_name = ask(_("  First name"), check=d.line_problem)
     ident = ask(
-        "  Identifier at the operator",
+        _("  Identifier at the operator"),
         default=d.suggest_delegate_id(first_name, last_name),
         check=d.delegate_id_problem,
     )
-    role = ask("  Role (e.g. Secrétaire médicale; empty: none)", default="", check=d.line_problem)
-    rights = ask("  Rights (read, send or read+send)", default="read+send", check=_problem_of(d.rights_of))
+    role = ask(_("  Role (e.g. Secrétaire médicale; empty: none)"), default="", check=d.line_problem)
+    rights = ask(_("  Rights (read, send or read+send)"), default="read+send", check=_problem_of(d.rights_of))
     everyone = ";".join(person.rpps for person in holders)
     known = {person.rpps for person in holders}
 
@@ -195,14 +208,14 @@ def _delegataire_questions(asker: _Asker, holders: list[Cotitulaire]) -> Delegat
             return str(error)
         unknown = [item for item in items if item not in known]
         if not items:
-            return "at least one cotitulaire"
-        return f"{', '.join(unknown)}: not a cotitulaire of this mailbox" if unknown else None
+            return _("at least one cotitulaire")
+        return _("{rpps}: not a cotitulaire of this mailbox").format(rpps=", ".join(unknown)) if unknown else None
 
     responsible = ask(
-        "  Delegated by (RPPS of the cotitulaires, ';' between)", default=everyone, check=check_responsible
+        _("  Delegated by (RPPS of the cotitulaires, ';' between)"), default=everyone, check=check_responsible
     )
-    valid_from = ask("  Access from (YYYY-MM-DD; empty: now)", default="", check=d.date_problem)
-    valid_until = ask("  Access until (YYYY-MM-DD; empty: no end)", default="", check=d.date_problem)
+    valid_from = ask(_("  Access from (YYYY-MM-DD; empty: now)"), default="", check=d.date_problem)
+    valid_until = ask(_("  Access until (YYYY-MM-DD; empty: no end)"), default="", check=d.date_problem)
     return Delegataire(
         id=ident,
         last_name=last_name,
@@ -220,16 +233,18 @@ def _delegataires(asker: _Asker, holders: list[Cotitulaire]) -> list[Delegataire
     if specs or asker.prompter is None:
         return [_parsed("--delegataire", spec, lambda s: d.parse_delegataire(s, asker.luhn)) for spec in specs]
     delegates: list[Delegataire] = []
-    question = "Add a délégataire (a secretary, a remplaçant: reads or sends under the cotitulaires' responsibility)?"
+    question = _(
+        "Add a délégataire (a secretary, a remplaçant: reads or sends under the cotitulaires' responsibility)?"
+    )
     while asker.prompter.confirm(question):
-        asker.say(f"Délégataire {len(delegates) + 1}")
+        asker.say(_("Délégataire {number}").format(number=len(delegates) + 1))
         delegate = _delegataire_questions(asker, holders)
         problem = d.team_problem(holders, [*delegates, delegate])
         if problem:
-            asker.say(f"Not added: {problem[1]}")
+            asker.say(_("Not added: {problem}").format(problem=problem[1]))
         else:
             delegates.append(delegate)
-        question = "Add another délégataire?"
+        question = _("Add another délégataire?")
     return delegates
 
 
@@ -237,7 +252,7 @@ def _parsed(flag: str, spec: str, parse: Callable[[str], _T]) -> _T:
     try:
         return parse(spec)
     except DraftError as error:
-        raise UsageError(f"{flag} {spec!r}: {error}") from None
+        raise UsageError(_("{flag} {value!r}: {problem}").format(flag=flag, value=spec, problem=error)) from None
 
 
 def _problem_of(parse: Callable[[str], object]) -> Check:
@@ -252,7 +267,7 @@ def _problem_of(parse: Callable[[str], object]) -> Check:
 
 
 def _one_of(choices: tuple[str, ...]) -> Check:
-    return lambda value: None if value in choices else f"one of {', '.join(choices)}"
+    return lambda value: None if value in choices else _("one of {choices}").format(choices=", ".join(choices))
 
 
 def _optional(check: Check) -> Check:
@@ -265,46 +280,50 @@ def gather(command: NewCommand, project: Project) -> Draft:
     operator = _operator(asker)
     domain = project.operators[operator].domain
     if command.prompter is not None and command.structure_name is None:
-        asker.say("The structure that shares the mailbox (it has no FINESS number).")
+        asker.say(_("The structure that shares the mailbox (it has no FINESS number)."))
     kinds = d.structure_types()
     structure_type = asker.value(
         "--structure-type",
         command.structure_type,
-        f"Structure type ({', '.join(kinds)})",
+        _("Structure type ({kinds})").format(kinds=", ".join(kinds)),
         d.structure_type_problem,
         kinds[0],
     )
-    structure_name = asker.value("--structure-name", command.structure_name, "Structure name", d.line_problem)
-    postal_code = asker.value("--postal-code", command.postal_code, "Postal code", d.postal_code_problem)
-    city = asker.value("--city", command.city, "City", d.line_problem)
+    structure_name = asker.value("--structure-name", command.structure_name, _("Structure name"), d.line_problem)
+    postal_code = asker.value("--postal-code", command.postal_code, _("Postal code"), d.postal_code_problem)
+    city = asker.value("--city", command.city, _("City"), d.line_problem)
     address_lines = [_flag("--address-line", line, d.line_problem) for line in command.address_lines]
     if len(address_lines) > d.MAX_ADDRESS_LINES:
-        raise UsageError(f"--address-line: at most {d.MAX_ADDRESS_LINES} lines ({len(address_lines)} given)")
+        raise UsageError(
+            _("--address-line: at most {limit} lines ({count} given)").format(
+                limit=d.MAX_ADDRESS_LINES, count=len(address_lines)
+            )
+        )
     if not address_lines and command.prompter is not None:
-        street = command.prompter.ask("Street address (optional)", default="", check=_optional(d.line_problem))
+        street = command.prompter.ask(_("Street address (optional)"), default="", check=_optional(d.line_problem))
         address_lines = [street] if street else []
     display_name = asker.value(
-        "--display-name", command.display_name, "Name shown to correspondents", d.line_problem, structure_name
+        "--display-name", command.display_name, _("Name shown to correspondents"), d.line_problem, structure_name
     )
     suggestion = d.suggest_address(structure_name, postal_code, domain)
     address = asker.value(
         "--address",
         command.address,
-        "Mailbox address",
+        _("Mailbox address"),
         lambda value: d.address_problem_for(value, domain),
         suggestion,
     )
     name = _flag("--name", command.name, d.name_problem) if command.name else d.name_from_address(address)
     description = _flag("--description", command.description, d.line_problem) if command.description else None
     usage = asker.value(
-        "--usage", command.usage, "What is shared through this mailbox (modalités d'usage)", d.usage_problem
+        "--usage", command.usage, _("What is shared through this mailbox (modalités d'usage)"), d.usage_problem
     )
     cotitulaires = _cotitulaires(asker)
     delegataires = _delegataires(asker, cotitulaires)
     problem = d.team_problem(cotitulaires, delegataires)
     if problem:
         flag, message = problem
-        raise UsageError(f"{flag}: {message}")
+        raise UsageError(_("{flag}: {problem}").format(flag=flag, problem=message))
     return Draft(
         name=name,
         address=address,
@@ -349,26 +368,34 @@ def run(command: NewCommand, stdout: TextIO | None = None) -> int:
         missing = missing_flags(command, project)
         if missing:
             raise UsageError(
-                "missing (no terminal to ask on): "
-                + ", ".join(missing)
-                + "; see `balprov new --help` for an example, or run it on a terminal to be asked"
+                _(
+                    "missing (no terminal to ask on): {flags}; see `balprov new --help` for an example, or run it "
+                    "on a terminal to be asked"
+                ).format(flags=", ".join(_(flag) for flag in missing))
             )
     draft = gather(command, project)
     out_file = command.cwd / command.output if command.output else project.cabinets_dir / f"{draft.name}.yaml"
     shown = project.display(out_file)
     if out_file.exists() and not command.force:
-        replace_it = command.prompter is not None and command.prompter.confirm(f"{shown} exists. Replace it?")
+        replace_it = command.prompter is not None and command.prompter.confirm(
+            _("{file} exists. Replace it?").format(file=shown)
+        )
         if not replace_it:
-            raise FileInTheWay(f"{shown} already exists; nothing was written (pass --force to replace it, or -o FILE)")
+            raise FileInTheWay(
+                _("{file} already exists; nothing was written (pass --force to replace it, or -o FILE)").format(
+                    file=shown
+                )
+            )
     if out_file.is_dir():
-        raise UsageError(f"{shown} is a folder; -o takes a file name")
+        raise UsageError(_("{file} is a folder; -o takes a file name").format(file=shown))
     write_atomically(out_file, render_cabinet(draft, project, out_file, command.today))
-    stdout.write(f"wrote {shown} ({draft.address}, {len(draft.cotitulaires)} cotitulaire(s))\n")
+    wrote = _("wrote {file} ({address}, {count} cotitulaire(s))")
+    stdout.write(wrote.format(file=shown, address=draft.address, count=len(draft.cotitulaires)) + "\n")
     context = [project.cabinets_dir] if project.cabinets_dir.is_dir() else []
     report = validate(project, ValidateOptions(paths=[out_file], today=command.today, jobs=1, context=context))
     REPORTERS["text"](ReporterSettings()).render(report, stdout)
     if report.errors:
-        stdout.write(f"Fix {shown}, then run `balprov validate`.\n")
+        stdout.write(_("Fix {file}, then run `balprov validate`.").format(file=shown) + "\n")
         return EXIT_FINDINGS
-    stdout.write("Next: `balprov plan` shows what apply would create.\n")
+    stdout.write(_("Next: `balprov plan` shows what apply would create.") + "\n")
     return EXIT_OK

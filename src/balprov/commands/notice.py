@@ -17,6 +17,7 @@ from balprov.commands.annuaire import applied_definitions
 from balprov.diagnostics import Severity
 from balprov.errors import BalprovError
 from balprov.exports.output import write_atomically
+from balprov.i18n import _
 from balprov.planning.normalize import Definition, normalize
 from balprov.project import Project, load_project
 from balprov.rendering.notice import DEFAULT_LANGUAGE, NOTICE_FORMATS, NOTICE_KINDS, render_notice
@@ -50,12 +51,23 @@ def find_definition(project: Project, name: str, today: str, stderr: TextIO) -> 
         if errors:
             first = errors[0]
             raise BalprovError(
-                f"mailbox {name} is not applied and its definition has {len(errors)} error(s), the first "
-                f"{first.file}:{first.line}:{first.column}: [{first.rule}] {first.message} (see `balprov validate`)"
+                _(
+                    "mailbox {name} is not applied and its definition has {count} error(s), the first "
+                    "{where}: [{rule}] {message} (see `balprov validate`)"
+                ).format(
+                    name=name,
+                    count=len(errors),
+                    where=f"{first.file}:{first.line}:{first.column}",
+                    rule=first.rule,
+                    message=first.message,
+                )
             )
-        stderr.write(f"balprov: {name} is not applied yet: the notice is rendered from {file}\n")
+        note = _("balprov: {name} is not applied yet: the notice is rendered from {file}").format(name=name, file=file)
+        stderr.write(note + "\n")
         return normalize(report.documents[file], today)
-    raise BalprovError(f"no mailbox {name!r} in the state or in the definitions (see `balprov state list`)")
+    raise BalprovError(
+        _("no mailbox {name!r} in the state or in the definitions (see `balprov state list`)").format(name=name)
+    )
 
 
 def run(command: NoticeCommand, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from balprov import __version__
 from balprov.diagnostics import Severity
 from balprov.errors import BalprovError, UsageError
+from balprov.i18n import _
 from balprov.planning.diff import Desired
 from balprov.planning.make import desired_item, make_plan
 from balprov.project import Project, load_project
@@ -100,11 +101,13 @@ def gather(project: Project, today: str, within_days: int) -> tuple[list[Mailbox
 def run(command: ReportCommand, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     stderr = stderr or sys.stderr  # looked up per call: tests and callers swap sys.stderr
     if command.within_days < 0:
-        raise UsageError("--within takes a number of days, 0 or more")
+        raise UsageError(_("--within takes a number of days, 0 or more"))
     project = load_project(command.config, command.cwd)
     folder = command.cwd / command.output
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{command.output}: exists and is not a folder; -o takes the folder of the site")
+        raise UsageError(
+            _("{path}: exists and is not a folder; -o takes the folder of the site").format(path=command.output)
+        )
     views, report, snapshot = gather(project, command.today, command.within_days)
     ending = sorted(
         ((view, delegate) for view in views for delegate in view.delegataires if delegate.days_left is not None),
@@ -131,11 +134,18 @@ def run(command: ReportCommand, stdout: TextIO | None = None, stderr: TextIO | N
         _write_page(folder / relative, text)
     _remove_stale_pages(folder / MAILBOX_FOLDER, set(site.pages))
     errors = sum(1 for d in report.diagnostics if d.severity == Severity.ERROR)
-    stderr.write(
-        f"balprov: report written to {(command.output / 'index.html').as_posix()}: {len(views)} mailbox(es), "
-        f"{errors} error(s), {report.warnings} warning(s), {len(ending)} delegation(s) ending within "
-        f"{command.within_days} days\n"
+    written = _(
+        "balprov: report written to {file}: {mailboxes} mailbox(es), {errors} error(s), {warnings} warning(s), "
+        "{ending} delegation(s) ending within {days} days"
+    ).format(
+        file=(command.output / "index.html").as_posix(),
+        mailboxes=len(views),
+        errors=errors,
+        warnings=report.warnings,
+        ending=len(ending),
+        days=command.within_days,
     )
+    stderr.write(written + "\n")
     return EXIT_OK
 
 
@@ -146,14 +156,18 @@ def _write_page(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as error:
-        raise BalprovError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise BalprovError(
+            _("{path}: cannot write: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise BalprovError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise BalprovError(
+            _("{path}: cannot write: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
 
 
 def _remove_stale_pages(pages: Path, written: set[str]) -> None:
@@ -165,4 +179,6 @@ def _remove_stale_pages(pages: Path, written: set[str]) -> None:
             try:
                 page.unlink()
             except OSError as error:
-                raise BalprovError(f"{page}: cannot remove a stale page: {error.strerror or error}") from None
+                raise BalprovError(
+                    _("{path}: cannot remove a stale page: {reason}").format(path=page, reason=error.strerror or error)
+                ) from None

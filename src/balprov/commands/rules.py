@@ -9,6 +9,7 @@ from typing import TextIO
 
 from balprov.diagnostics import Severity
 from balprov.errors import UsageError
+from balprov.i18n import _
 from balprov.rules import RULES
 
 
@@ -39,7 +40,12 @@ def explain(slug: str, stdout: TextIO | None = None) -> int:
     rule = RULES.get(slug)
     if rule is None:
         close = difflib.get_close_matches(slug, RULES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else " (see `balprov rules`)"
-        raise UsageError(f"unknown rule {slug!r}{hint}")
-    stdout.write(f"{rule.id} (default: {rule.level.value}, scope: {rule.scope})\n\n{rule.doc}\n")
+        if close:
+            raise UsageError(_("unknown rule {slug!r} (did you mean {close!r}?)").format(slug=slug, close=close[0]))
+        raise UsageError(_("unknown rule {slug!r} (see `balprov rules`)").format(slug=slug))
+    heading = _("{slug} (default: {level}, scope: {scope})").format(
+        slug=rule.id, level=rule.level.value, scope=rule.scope
+    )
+    # the rule's documentation is its module docstring: English, like the rest of the documentation
+    stdout.write(f"{heading}\n\n{rule.doc}\n")
     return 0

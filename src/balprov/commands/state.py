@@ -11,6 +11,7 @@ from typing import Any, TextIO
 import yaml
 
 from balprov.errors import BalprovError
+from balprov.i18n import _
 from balprov.project import load_project
 from balprov.state.copy import copy_state
 from balprov.state.open import migrate_state, open_state
@@ -47,13 +48,19 @@ def list_mailboxes(config: Path | None, cwd: Path, output_format: str, out: Text
             out,
         )
         return EXIT_OK
-    out.write(f"state lineage {snapshot.lineage}, serial {snapshot.serial}, {len(records)} mailbox(es)\n")
+    heading = _("state lineage {lineage}, serial {serial}, {count} mailbox(es)").format(
+        lineage=snapshot.lineage, serial=snapshot.serial, count=len(records)
+    )
+    out.write(heading + "\n")
     for r in records:
         holders = len(r.definition["cotitulaires"])
         delegates = len(r.definition["delegataires"])
+        line = _("{name}  {address}  {holders} cotitulaire(s), {delegates} délégataire(s)  applied {at} by {by}")
         out.write(
-            f"{r.name}  {r.address}  {holders} cotitulaire(s), {delegates} délégataire(s)  "
-            f"applied {r.applied_at} by {r.applied_by}\n"
+            line.format(
+                name=r.name, address=r.address, holders=holders, delegates=delegates, at=r.applied_at, by=r.applied_by
+            )
+            + "\n"
         )
     return EXIT_OK
 
@@ -63,11 +70,11 @@ def show_mailbox(config: Path | None, cwd: Path, name: str, output_format: str, 
     with open_state(load_project(config, cwd)) as state:
         record = state.snapshot().mailboxes.get(name)
     if record is None:
-        raise BalprovError(f"no mailbox {name!r} in the state (see `balprov state list`)")
+        raise BalprovError(_("no mailbox {name!r} in the state (see `balprov state list`)").format(name=name))
     if output_format == "json":
-        _dump_json(asdict(record), out)
+        _dump_json(record.as_dict(), out)
     else:
-        out.write(yaml.safe_dump(asdict(record), allow_unicode=True, sort_keys=False, width=120))
+        out.write(yaml.safe_dump(record.as_dict(), allow_unicode=True, sort_keys=False, width=120))
     return EXIT_OK
 
 
@@ -79,11 +86,17 @@ def history(config: Path | None, cwd: Path, name: str | None, output_format: str
         _dump_json({"entries": [asdict(entry) for entry in entries]}, out)
         return EXIT_OK
     for e in entries:
-        accountable = f", accountable {e.accountable}" if e.accountable else ""
-        commit = f", commit {e.git_commit[:12]}" if e.git_commit else ""
-        out.write(f"#{e.serial} {e.at} {e.action} {e.name} ({e.address}) by {e.actor}@{e.host}{accountable}{commit}\n")
+        accountable = _(", accountable {person}").format(person=e.accountable) if e.accountable else ""
+        commit = _(", commit {commit}").format(commit=e.git_commit[:12]) if e.git_commit else ""
+        line = _("#{serial} {at} {action} {name} ({address}) by {actor}@{host}").format(
+            serial=e.serial, at=e.at, action=e.action, name=e.name, address=e.address, actor=e.actor, host=e.host
+        )
+        out.write(f"{line}{accountable}{commit}\n")
     if not entries:
-        out.write("no applied change recorded" + (f" for {name}" if name else "") + "\n")
+        if name:
+            out.write(_("no applied change recorded for {name}").format(name=name) + "\n")
+        else:
+            out.write(_("no applied change recorded") + "\n")
     return EXIT_OK
 
 
@@ -91,7 +104,7 @@ def force_unlock(config: Path | None, cwd: Path, lock_id: str, out: TextIO | Non
     out = out or sys.stdout  # looked up per call: tests and callers swap sys.stdout
     with open_state(load_project(config, cwd)) as state:
         removed = state.force_unlock(lock_id)
-    out.write(f"removed {removed.describe()}\n")
+    out.write(_("removed {lock}").format(lock=removed.describe()) + "\n")
     return EXIT_OK
 
 
@@ -100,12 +113,13 @@ def migrate(config: Path | None, cwd: Path, out: TextIO | None = None) -> int:
     out = out or sys.stdout  # looked up per call: tests and callers swap sys.stdout
     result = migrate_state(load_project(config, cwd))
     if result.applied:
-        out.write(
-            f"{result.display}: state schema migrated from version {result.before} to {result.after} "
-            f"({', '.join(result.applied)})\n"
+        migrated = _("{state}: state schema migrated from version {before} to {after} ({steps})").format(
+            state=result.display, before=result.before, after=result.after, steps=", ".join(result.applied)
         )
+        out.write(migrated + "\n")
     else:
-        out.write(f"{result.display}: state schema at version {result.after}, nothing to migrate\n")
+        current = _("{state}: state schema at version {version}, nothing to migrate")
+        out.write(current.format(state=result.display, version=result.after) + "\n")
     return EXIT_OK
 
 
@@ -123,8 +137,16 @@ def copy(
     target_project = load_project(to, cwd)
     with open_state(source_project) as source, open_state(target_project) as target:
         copied = copy_state(source, target, force=force, lock_timeout=lock_timeout)
-        out.write(
-            f"copied state lineage {copied.lineage}, serial {copied.serial} ({len(copied.mailboxes)} mailbox(es), "
-            f"{len(copied.journal)} journal entries) from {source.display} to {target.display}\n"
+        done = _(
+            "copied state lineage {lineage}, serial {serial} ({mailboxes} mailbox(es), {entries} journal entries) "
+            "from {source} to {target}"
+        ).format(
+            lineage=copied.lineage,
+            serial=copied.serial,
+            mailboxes=len(copied.mailboxes),
+            entries=len(copied.journal),
+            source=source.display,
+            target=target.display,
         )
+        out.write(done + "\n")
     return EXIT_OK

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from balprov.errors import UsageError
+from balprov.i18n import _
 from balprov.project import load_project
 from balprov.reporters import REPORTERS, ReporterSettings
 from balprov.validation import ValidateOptions, validate
@@ -33,6 +34,7 @@ class ValidateCommand:
     color: bool
     output: Path | None = None
     changed_since: str | None = None  # a git ref: only the files changed since, cross-file rules over all
+    cache: bool = True  # reuse per-file results from .balprov/cache/ (validation/cache.py)
 
 
 def run(command: ValidateCommand, stdout: TextIO | None = None) -> int:
@@ -40,7 +42,7 @@ def run(command: ValidateCommand, stdout: TextIO | None = None) -> int:
     project = load_project(command.config, command.cwd)
     for path in command.paths:
         if not (command.cwd / path).exists():  # named as the user typed it, not as an absolute path
-            raise UsageError(f"{path}: no such file or folder")
+            raise UsageError(_("{path}: no such file or folder").format(path=path))
     if command.changed_since is not None:
         paths = changed_since(project.root, command.changed_since, project.cabinets_dir)
     else:
@@ -48,7 +50,7 @@ def run(command: ValidateCommand, stdout: TextIO | None = None) -> int:
     # Named files (pre-commit's) or changed ones are checked against the whole folder for duplicates.
     narrowed = bool(command.paths) or command.changed_since is not None
     context = [project.cabinets_dir] if narrowed and project.cabinets_dir.is_dir() else []
-    options = ValidateOptions(paths=paths, today=command.today, jobs=command.jobs, context=context)
+    options = ValidateOptions(paths=paths, today=command.today, jobs=command.jobs, context=context, cache=command.cache)
     report = validate(project, options)
     checked = (
         tuple(display for _, display in discover(paths, project.root)) if command.format in _LIST_EVERY_FILE else ()
@@ -61,7 +63,9 @@ def run(command: ValidateCommand, stdout: TextIO | None = None) -> int:
             with command.output.open("w", encoding="utf-8") as out:
                 out.write(buffer.getvalue())
         except OSError as error:
-            raise UsageError(f"{command.output}: cannot write the report: {error.strerror}") from None
+            raise UsageError(
+                _("{path}: cannot write the report: {reason}").format(path=command.output, reason=error.strerror)
+            ) from None
     else:
         reporter.render(report, stdout)
     failed = report.errors > 0 or (command.strict and report.warnings > 0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from balprov.errors import BalprovError
+from balprov.i18n import _
 
 COLUMNS: tuple[str, ...] = (
     "Type de BAL",
@@ -83,7 +84,9 @@ def safe(value: str, mailbox: str, field: str) -> str:
     breaker = layout_breaker(value)
     if breaker is not None:
         raise UnsafeValue(
-            f"mailbox {mailbox}: {field} holds {breaker}, which would break the Annuaire Santé extraction layout "
-            "('|' separates its columns, a line holds one row); correct the definition and apply it again"
+            _(
+                "mailbox {mailbox}: {field} holds {breaker}, which would break the Annuaire Santé extraction layout "
+                "('|' separates its columns, a line holds one row); correct the definition and apply it again"
+            ).format(mailbox=mailbox, field=field, breaker=breaker)
         )
     return value

@@ -31,6 +31,7 @@ from typing import Any, TextIO
 
 from balprov.exports.extraction import COLUMN_COUNT, HEADER, PP_ID_TYPE_RPPS, SEPARATOR, TYPE_CAB, layout_breaker, safe
 from balprov.exports.postal import department, postal_columns
+from balprov.i18n import N_, _
 from balprov.identifiers import idnat_ps
 from balprov.planning.normalize import Definition
 
@@ -93,29 +94,30 @@ def rows(definitions: Iterable[Definition]) -> Iterator[list[str]]:
             assert len(row) == COLUMN_COUNT
             for index, value in enumerate(row):
                 if layout_breaker(value) is not None:
-                    safe(value, name, _FIELDS[index].format(holder=holder["rpps"]))  # raises, naming the field
+                    safe(value, name, _(_FIELDS[index]).format(holder=holder["rpps"]))  # raises, naming the field
             yield row
 
 
+# the descriptions are translated where shown; the YAML paths are not in the catalog and read the same everywhere
 _FIELDS = (
-    "the type",
+    N_("the type"),
     "address",
-    "the identifier type",
+    N_("the identifier type"),
     "cotitulaires[{holder}].rpps",
     "cotitulaires[{holder}].rpps",
-    "the structure identifier type",
-    "the structure identifier",
-    "the service",
+    N_("the structure identifier type"),
+    N_("the structure identifier"),
+    N_("the service"),
     "cotitulaires[{holder}].civility",
     "cotitulaires[{holder}].lastName",
     "cotitulaires[{holder}].firstName",
-    "the profession category",
-    "the profession category",
+    N_("the profession category"),
+    N_("the profession category"),
     "cotitulaires[{holder}].profession.code",
     "cotitulaires[{holder}].profession.label",
     "cotitulaires[{holder}].specialty.code",
     "cotitulaires[{holder}].specialty.label",
-    "the dématérialisation",
+    N_("the dématérialisation"),
     "structure.name",
     "displayName",
     "structure.addressLines",
@@ -128,7 +130,7 @@ _FIELDS = (
     "structure.city",
     "structure.postalCode",
     "structure.postalCode",
-    "the country",
+    N_("the country"),
 )
 
 

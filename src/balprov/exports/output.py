@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from balprov.errors import BalprovError
+from balprov.i18n import _
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -19,7 +20,9 @@ def write_atomically(path: Path, text: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     except OSError as error:
-        raise BalprovError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise BalprovError(
+            _("{path}: cannot write: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
@@ -30,7 +33,9 @@ def write_atomically(path: Path, text: str) -> None:
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise BalprovError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise BalprovError(
+            _("{path}: cannot write: {reason}").format(path=path, reason=error.strerror or error)
+        ) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -20,6 +20,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from balprov.i18n import N_, _
 from balprov.loading.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, SAFE_COMPOSE_BOUND
 from balprov.loading.problems import Problem
 
@@ -80,7 +81,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 _CONSTRUCT = SafeConstructor()
 
 SYNTAX, DUPLICATE_KEY, UNSAFE = "yaml-syntax", "yaml-duplicate-key", "yaml-unsafe"
-_EMPTY = "file is empty: a cabinet file holds one YAML document"
+_EMPTY = N_("file is empty: a cabinet file holds one YAML document")
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32"),
@@ -109,7 +110,8 @@ class _Abort(Exception):
 
 def load_yaml(raw: bytes) -> Loaded:
     if len(raw) > MAX_FILE_BYTES:
-        return Loaded(None, [Problem(1, 1, UNSAFE, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")])
+        message = _("file is {size:,} bytes; the limit is {limit:,}").format(size=len(raw), limit=MAX_FILE_BYTES)
+        return Loaded(None, [Problem(1, 1, UNSAFE, message)])
     text_or_problem = _decode(raw)
     if isinstance(text_or_problem, Problem):
         return Loaded(None, [text_or_problem])
@@ -124,12 +126,12 @@ def load_yaml(raw: bytes) -> Loaded:
     except yaml.YAMLError as error:
         return Loaded(None, [_problem_from_yaml_error(error, text, remap)], text)
     if node is None:
-        return Loaded(None, [Problem(1, 1, SYNTAX, _EMPTY)], text)
+        return Loaded(None, [Problem(1, 1, SYNTAX, _(_EMPTY))], text)
     if node.tag == _NULL and isinstance(node, ScalarNode):  # `---` alone, `~`, `null`: nothing to check
         if not node.value:
-            return Loaded(None, [Problem(1, 1, SYNTAX, _EMPTY)], text)
+            return Loaded(None, [Problem(1, 1, SYNTAX, _(_EMPTY))], text)
         line, column = mark_position(text, node.start_mark, remap)
-        message = f"the document is {node.value!r} (null): a cabinet file holds one YAML mapping"
+        message = _("the document is {value!r} (null): a cabinet file holds one YAML mapping").format(value=node.value)
         return Loaded(None, [Problem(line, column, SYNTAX, message)], text)
     builder = _Builder(text, remap)
     try:
@@ -171,20 +173,21 @@ def mark_position(text: str, mark: Any, remap: bool) -> tuple[int, int]:
 def _decode(raw: bytes) -> str | Problem:
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
-            message = f"{encoding} text (it starts with a {encoding} byte-order mark): save as UTF-8"
+            message = _("{encoding} text (it starts with a {encoding} byte-order mark): save as UTF-8").format(
+                encoding=encoding
+            )
             return Problem(1, 1, SYNTAX, message)
     nul = raw.find(b"\0")
     if nul >= 0:
         line, column = _byte_position(raw, nul)
-        return Problem(line, column, SYNTAX, "binary content (a NUL byte): a cabinet file is UTF-8 text")
+        return Problem(line, column, SYNTAX, _("binary content (a NUL byte): a cabinet file is UTF-8 text"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _byte_position(raw, error.start)
         byte = raw[error.start]
-        return Problem(
-            line, column, SYNTAX, f"not UTF-8: byte 0x{byte:02x} cannot start a character here; save as UTF-8"
-        )
+        message = _("not UTF-8: byte 0x{byte:02x} cannot start a character here; save as UTF-8").format(byte=byte)
+        return Problem(line, column, SYNTAX, message)
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -210,7 +213,9 @@ def _check_depth_by_events(text: str, remap: bool) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 line, column = mark_position(text, event.start_mark, remap) if event.start_mark else (1, 1)
-                raise _Abort(Problem(line, column, UNSAFE, f"nesting deeper than {MAX_DEPTH} levels"))
+                raise _Abort(
+                    Problem(line, column, UNSAFE, _("nesting deeper than {limit} levels").format(limit=MAX_DEPTH))
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
@@ -218,11 +223,14 @@ def _check_depth_by_events(text: str, remap: bool) -> None:
 def _problem_from_yaml_error(error: yaml.YAMLError, text: str, remap: bool) -> Problem:
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
         line, column = mark_position(text, error.problem_mark, remap)
-        message = error.problem or "malformed YAML"
+        # libyaml's own words (error.problem, error.context) are English: they are quoted as they are
+        message = error.problem or _("malformed YAML")
         if isinstance(error, yaml.composer.ComposerError) and "another document" in message:
-            message = "several documents in one file: a cabinet file holds exactly one"
+            message = _("several documents in one file: a cabinet file holds exactly one")
         elif "maximum nesting depth" in message:
-            return Problem(line, column, UNSAFE, f"nesting deeper than libyaml allows ({message})")
+            return Problem(
+                line, column, UNSAFE, _("nesting deeper than libyaml allows ({reason})").format(reason=message)
+            )
         elif error.context:
             message = f"{message} ({error.context})"
         return Problem(line, column, SYNTAX, message)
@@ -230,10 +238,11 @@ def _problem_from_yaml_error(error: yaml.YAMLError, text: str, remap: bool) -> P
         # libyaml reads the text as UTF-8: its offset counts bytes, not characters.
         index = len(text.encode("utf-8")[: error.position].decode("utf-8", "replace"))
         line, column = index_position(text, index)
-        return Problem(
-            line, column, SYNTAX, f"character #x{error.character:04x} is not allowed in YAML ({error.reason})"
+        message = _("character #x{code:04x} is not allowed in YAML ({reason})").format(
+            code=error.character, reason=error.reason
         )
-    return Problem(1, 1, SYNTAX, str(error).splitlines()[0] if str(error) else "malformed YAML")
+        return Problem(line, column, SYNTAX, message)
+    return Problem(1, 1, SYNTAX, str(error).splitlines()[0] if str(error) else _("malformed YAML"))
 
 
 class _Builder:
@@ -258,9 +267,10 @@ class _Builder:
 
     def _limits(self, node: Node, depth: int) -> None:
         if self.count > MAX_NODES:
-            raise _Abort(self._problem(node, UNSAFE, f"more than {MAX_NODES:,} values once aliases are expanded"))
+            message = _("more than {limit:,} values once aliases are expanded").format(limit=MAX_NODES)
+            raise _Abort(self._problem(node, UNSAFE, message))
         if depth > MAX_DEPTH:
-            raise _Abort(self._problem(node, UNSAFE, f"nesting deeper than {MAX_DEPTH} levels"))
+            raise _Abort(self._problem(node, UNSAFE, _("nesting deeper than {limit} levels").format(limit=MAX_DEPTH)))
 
     def build(self, node: Node, depth: int) -> Any:
         kind = node.__class__
@@ -284,7 +294,7 @@ class _Builder:
             if node.tag != _SEQ:
                 self._bad_tag(node)
             return self._sequence(items, depth)
-        raise _Abort(self._problem(node, SYNTAX, "unexpected YAML node"))  # pragma: no cover - no other kinds
+        raise _Abort(self._problem(node, SYNTAX, _("unexpected YAML node")))  # pragma: no cover - no other kinds
 
     def _sequence(self, items: list[Node], depth: int) -> list[Any]:
         result: list[Any] = []
@@ -317,7 +327,7 @@ class _Builder:
         return node.value
 
     def _bad_tag(self, node: Node) -> None:
-        message = f"tag {_short(node.tag)} is not allowed (it was not executed)"
+        message = _("tag {tag} is not allowed (it was not executed)").format(tag=_short(node.tag))
         self.problems.append(self._problem(node, UNSAFE, message))
 
     def _mapping(self, node: Node, pairs: list[tuple[Node, Node]], depth: int) -> dict[str, Any]:
@@ -344,20 +354,22 @@ class _Builder:
     def _odd_key(self, key_node: Node) -> str | None:
         """The key of a pair whose key is not a plain string, or None to skip the pair (reported)."""
         if not isinstance(key_node, ScalarNode):
-            self.problems.append(self._problem(key_node, SYNTAX, "a mapping key must be a plain value"))
+            self.problems.append(self._problem(key_node, SYNTAX, _("a mapping key must be a plain value")))
             return None
         if key_node.tag == _MERGE:
-            self.problems.append(self._problem(key_node, UNSAFE, "merge keys (<<) are not supported"))
+            self.problems.append(self._problem(key_node, UNSAFE, _("merge keys (<<) are not supported")))
             return None
         key: str = key_node.value
         if key_node.tag not in _PLAIN_KEY_TAGS:
-            message = f"tag {_short(key_node.tag)} is not allowed (it was not executed)"
+            message = _("tag {tag} is not allowed (it was not executed)").format(tag=_short(key_node.tag))
             self.problems.append(self._problem(key_node, UNSAFE, message, [*self.path, key]))
         return key
 
     def _duplicate(self, key_node: Node, key: str, mapping: Node) -> None:
         first = next(k for k, _ in mapping.value if isinstance(k, ScalarNode) and k.value == key)
-        message = f"duplicate key {key!r} (first at line {self._line(first)}); the last value wins"
+        message = _("duplicate key {key!r} (first at line {line}); the last value wins").format(
+            key=key, line=self._line(first)
+        )
         self.problems.append(self._problem(key_node, DUPLICATE_KEY, message, [*self.path, key]))
 
     def _line(self, node: Node) -> int:

@@ -6,10 +6,11 @@ nothing and a changed field is named precisely: `cotitulaires[10107592585].lastN
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from balprov.i18n import _
 from balprov.planning.model import AttributeChange, Change
 from balprov.planning.normalize import Definition, digest, principal_of
 
@@ -18,10 +19,21 @@ _IDENTITY = {"cotitulaires": "rpps", "delegataires": "id"}
 
 @dataclass(frozen=True, slots=True)
 class Desired:
-    definition: Definition
+    # The definition, or a function that gives it: an unchanged mailbox's is the state's own, decoded only
+    # if something reads it (a no-change plan of 50,000 mailboxes reads none).
+    source: Definition | Callable[[], Definition]
     digest: str
     file: str | None = None
     scheduled: tuple[dict[str, Any], ...] = ()  # délégataires defined but outside their window today
+    known_address: str | None = None  # given with a lazy source, so that a no-change plan decodes nothing
+
+    @property
+    def address(self) -> str:
+        return self.known_address if self.known_address is not None else str(self.definition["address"])
+
+    @property
+    def definition(self) -> Definition:
+        return self.source() if callable(self.source) else self.source
 
 
 def plan_changes(
@@ -34,23 +46,24 @@ def plan_changes(
     digests the state stored) spares hashing every recorded definition again."""
     known = recorded_digests or {}
     changes: list[Change] = []
+    # `recorded` may decode on access: a definition is read only when its digest is not enough.
     for name in sorted(desired.keys() | recorded.keys()):
-        want, have = desired.get(name), recorded.get(name)
+        want = desired.get(name)
         if want is None:
-            assert have is not None
-            changes.append(_delete(name, have))
+            changes.append(_delete(name, recorded[name]))
             continue
         notes = _scheduled_notes(want.scheduled, today)
-        if have is None:
+        if name not in recorded:
             attributes = tuple(diff_definitions({}, want.definition))
             changes.append(
                 Change(
                     name, want.definition["address"], "create", attributes, (), notes, None, want.definition, want.file
                 )
             )
-        elif (known.get(name) or digest(have)) == want.digest:
-            changes.append(Change(name, want.definition["address"], "noop", notes=notes, file=want.file))
+        elif (known.get(name) or digest(recorded[name])) == want.digest:
+            changes.append(Change(name, want.address, "noop", notes=notes, file=want.file))
         else:
+            have = recorded[name]
             attributes = tuple(diff_definitions(have, want.definition))
             warnings = tuple(_update_warnings(have, want.definition))
             notes += tuple(_window_notes(have, want.definition, today))
@@ -72,10 +85,10 @@ def plan_changes(
 
 def _delete(name: str, have: Definition) -> Change:
     holders = ", ".join(_person(c) for c in have["cotitulaires"])
-    warning = (
-        f"mailbox {have['address']} will be DELETED at the operator (cotitulaires: {holders}); "
+    warning = _(
+        "mailbox {address} will be DELETED at the operator (cotitulaires: {holders}); "
         "only its principal may decide this, and apply needs --allow-delete"
-    )
+    ).format(address=have["address"], holders=holders)
     attributes = tuple(diff_definitions(have, {}))
     return Change(name, have["address"], "delete", attributes, (warning,), (), have, None, None)
 
@@ -130,19 +143,24 @@ def _update_warnings(before: Definition, after: Definition) -> list[str]:
     warnings: list[str] = []
     if before["address"] != after["address"]:
         warnings.append(
-            f"address changes from {before['address']} to {after['address']}: correspondents and the Annuaire Santé "
-            "still know the old one"
+            _(
+                "address changes from {before} to {after}: correspondents and the Annuaire Santé still know the old one"
+            ).format(before=before["address"], after=after["address"])
         )
     if before["operator"] != after["operator"]:
         warnings.append(
-            f"operator changes from {before['operator']} to {after['operator']}: deleted at one, created at the other"
+            _("operator changes from {before} to {after}: deleted at one, created at the other").format(
+                before=before["operator"], after=after["operator"]
+            )
         )
     old_principal, new_principal = principal_of(before), principal_of(after)
     if old_principal != new_principal:
         people = {c["rpps"]: _person(c) for c in before["cotitulaires"] + after["cotitulaires"]}
         warnings.append(
-            f"principal changes from {people.get(old_principal or '', old_principal)} to "
-            f"{people.get(new_principal or '', new_principal)}: the principal alone creates or deletes the mailbox"
+            _("principal changes from {before} to {after}: the principal alone creates or deletes the mailbox").format(
+                before=people.get(old_principal or "", old_principal),
+                after=people.get(new_principal or "", new_principal),
+            )
         )
     kept = {c["rpps"] for c in after["cotitulaires"]}
     for holder in before["cotitulaires"]:
@@ -151,8 +169,10 @@ def _update_warnings(before: Definition, after: Definition) -> list[str]:
         delegated = [d["id"] for d in before["delegataires"] if holder["rpps"] in d["delegatedBy"]]
         if delegated:
             warnings.append(
-                f"cotitulaire {_person(holder)} is removed but had delegated access to {', '.join(delegated)}: "
-                "check who is now responsible for that access"
+                _(
+                    "cotitulaire {person} is removed but had delegated access to {delegataires}: "
+                    "check who is now responsible for that access"
+                ).format(person=_person(holder), delegataires=", ".join(delegated))
             )
     return warnings
 
@@ -160,7 +180,7 @@ def _update_warnings(before: Definition, after: Definition) -> list[str]:
 def _window_notes(before: Definition, after: Definition, today: str) -> list[str]:
     old = {d["id"] for d in before["delegataires"]}
     return [
-        f"delegation to {d['id']} starts (valid from {d['validFrom']})"
+        _("delegation to {id} starts (valid from {start})").format(id=d["id"], start=d["validFrom"])
         for d in after["delegataires"]
         if d["id"] not in old and d.get("validFrom") and d["validFrom"] <= today
     ]
@@ -170,7 +190,10 @@ def _scheduled_notes(scheduled: tuple[dict[str, Any], ...], today: str) -> tuple
     notes = []
     for item in scheduled:
         if item.get("validFrom") and item["validFrom"] > today:
-            notes.append(f"delegation to {item['id']} is scheduled from {item['validFrom']}: not granted yet")
+            note = _("delegation to {id} is scheduled from {start}: not granted yet")
+            notes.append(note.format(id=item["id"], start=item["validFrom"]))
         elif item.get("validUntil") and item["validUntil"] < today:
-            notes.append(f"delegation to {item['id']} ended on {item['validUntil']}: withdrawn")
+            notes.append(
+                _("delegation to {id} ended on {end}: withdrawn").format(id=item["id"], end=item["validUntil"])
+            )
     return tuple(notes)

@@ -11,11 +11,13 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from balprov import __version__
 from balprov.errors import BalprovError
+from balprov.i18n import _
 from balprov.planning.model import AttributeChange, Change, Drift, Plan
 from balprov.planning.normalize import canonical_json
 from balprov.resources import schema_path
@@ -68,20 +70,59 @@ def _change_to_dict(change: Change) -> dict[str, Any]:
     return entry
 
 
+# A plan of 50,000 creates is ~250 MB of JSON: its text is made and hashed one change at a time, never
+# held whole (twice, with its UTF-8 bytes), which took `plan -o` to 2 GB.
+
+
 def _digest(body: dict[str, Any]) -> str:
     content = {key: value for key, value in body.items() if key != "digest"}
-    return "sha256:" + hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+    hasher = hashlib.sha256()
+    for chunk in canonical_chunks(content):
+        hasher.update(chunk.encode("utf-8"))
+    return "sha256:" + hasher.hexdigest()
+
+
+def canonical_chunks(content: dict[str, Any]) -> Iterator[str]:
+    """`canonical_json(content)`, in pieces: a list of changes one change at a time."""
+    yield "{"
+    for index, key in enumerate(sorted(content)):
+        yield ("," if index else "") + canonical_json(key) + ":"
+        value = content[key]
+        if key == "changes" and isinstance(value, list):
+            yield "[" + ",".join(canonical_json(change) for change in value[:1])
+            for change in value[1:]:
+                yield "," + canonical_json(change)
+            yield "]"
+        else:
+            yield canonical_json(value)
+    yield "}"
+
+
+def indented_chunks(body: dict[str, Any]) -> Iterator[str]:
+    """`json.dumps(body, ensure_ascii=False, indent=2) + "\\n"`, in pieces: the changes one at a time."""
+    yield "{"
+    for index, (key, value) in enumerate(body.items()):
+        yield ("," if index else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
+        if key == "changes" and isinstance(value, list) and value:
+            yield "["
+            for position, change in enumerate(value):
+                text = json.dumps(change, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+                yield ("," if position else "") + "\n    " + text
+            yield "\n  ]"
+        else:
+            yield json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    yield "\n}\n" if body else "}\n"
 
 
 def write_plan(plan: Plan, path: Path) -> None:
     """Atomically (temporary file, then rename) and readable by its owner only: it holds personal data."""
-    text = json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n"
+    body = plan_to_dict(plan)
     folder = path.resolve().parent
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".balprov-plan-", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:  # mkstemp creates the file 0600
-            out.write(text)
+            out.writelines(indented_chunks(body))
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
@@ -94,21 +135,28 @@ def read_plan(path: Path) -> Plan:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise PlanFileError(f"{path}: cannot read the plan file: {error.strerror}") from None
+        raise PlanFileError(
+            _("{path}: cannot read the plan file: {reason}").format(path=path, reason=error.strerror)
+        ) from None
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PlanFileError(f"{path}: not a balprov plan file (truncated or damaged JSON: {error})") from None
+        raise PlanFileError(
+            _("{path}: not a balprov plan file (truncated or damaged JSON: {error})").format(path=path, error=error)
+        ) from None
     if not isinstance(body, dict) or "format_version" not in body:
-        raise PlanFileError(f"{path}: not a balprov plan file (no format_version)")
+        raise PlanFileError(_("{path}: not a balprov plan file (no format_version)").format(path=path))
     if body["format_version"] != FORMAT_VERSION:
         raise PlanFileError(
-            f"{path}: plan format version {body['format_version']!r} is not supported; "
-            f"this balprov reads version {FORMAT_VERSION!r}"
+            _(
+                "{path}: plan format version {version!r} is not supported; this balprov reads version {supported!r}"
+            ).format(path=path, version=body["format_version"], supported=FORMAT_VERSION)
         )
     _check_shape(body, path)
     if body["digest"] != _digest(body):
-        raise PlanFileError(f"{path}: the plan was modified after it was written (digest mismatch); make a new plan")
+        raise PlanFileError(
+            _("{path}: the plan was modified after it was written (digest mismatch); make a new plan").format(path=path)
+        )
     return Plan(
         lineage=body["state"]["lineage"],
         serial=body["state"]["serial"],
@@ -130,8 +178,12 @@ def _check_shape(body: dict[str, Any], path: Path) -> None:
     schema = json.loads(schema_path("plan.schema.json").read_text(encoding="utf-8"))
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(body))
     if error is not None:
-        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise PlanFileError(f"{path}: not a valid balprov plan file at {where}: {error.message}")
+        where = "/".join(str(part) for part in error.absolute_path) or _("(top level)")
+        raise PlanFileError(
+            _("{path}: not a valid balprov plan file at {where}: {error}").format(
+                path=path, where=where, error=error.message
+            )
+        )
 
 
 def _change_from_dict(entry: dict[str, Any]) -> Change:

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from balprov.errors import ConfigError
+from balprov.i18n import N_, _
 
 _REFERENCE = re.compile(r"\$\$\{|\$\{(?P<body>[^}]*)(?P<close>\})?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_HINT = "write $${ for a literal ${"
+_HINT = N_("write $${ for a literal ${")  # translated where it is shown
 
 Locate = Callable[[str], tuple[int, int]]  # a JSON pointer to its 1-based line and column
 
@@ -38,9 +39,9 @@ class Interpolated:
             value for where, value in self.substituted.items() if where == pointer or where.startswith(pointer + "/")
         ]
         for value in values:
-            message = message.replace(repr(value), "the value substituted from the environment")
+            message = message.replace(repr(value), _("the value substituted from the environment"))
         if any(value and value in message for value in values):
-            return "a value substituted from the environment is not valid here"
+            return _("a value substituted from the environment is not valid here")
         return message
 
 
@@ -81,15 +82,21 @@ def _resolve(text: str, pointer: str, name: str, locate: Locate, env: Mapping[st
             return "${"
         body, closed = match.group("body"), match.group("close") is not None
         if not closed:
-            raise fail(f"unterminated environment reference ${{ (close it with }}, or {_HINT})")
+            raise fail(_("unterminated environment reference ${{ (close it with }}, or {hint})").format(hint=_(_HINT)))
         if not _NAME.match(body):
             raise fail(
-                f"invalid environment reference ${{{body}}}: a variable name is letters, digits and _, "
-                f"not starting with a digit ({_HINT})"
+                _(
+                    "invalid environment reference ${{{name}}}: a variable name is letters, digits and _, "
+                    "not starting with a digit ({hint})"
+                ).format(name=body, hint=_(_HINT))
             )
         found = env.get(body)
         if found is None:
-            raise fail(f"environment variable {body} is not set (referenced as ${{{body}}}); set it, or {_HINT}")
+            raise fail(
+                _("environment variable {name} is not set (referenced as ${{{name}}}); set it, or {hint}").format(
+                    name=body, hint=_(_HINT)
+                )
+            )
         return found
 
     return _REFERENCE.sub(replace, text)

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import fastjsonschema
 
+from balprov.compiled_schemas import validator_for
 from balprov.diagnostics import Severity
 from balprov.errors import ConfigError
+from balprov.i18n import _, language
 from balprov.loading import PositionIndex, load_yaml
 from balprov.project.environment import Interpolated, interpolate
 from balprov.resources import schema_path
@@ -49,7 +51,11 @@ def find_config(start: Path) -> Path:
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate
-    raise ConfigError(f"no {CONFIG_NAME} in {start} or any parent folder (or pass --config PATH)")
+    raise ConfigError(
+        _("no {config} in {folder} or any parent folder (or pass --config PATH)").format(
+            config=CONFIG_NAME, folder=start
+        )
+    )
 
 
 def load_project(config: Path | None, cwd: Path) -> Project:
@@ -57,7 +63,7 @@ def load_project(config: Path | None, cwd: Path) -> Project:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+        raise ConfigError(_("{path}: cannot read: {reason}").format(path=path, reason=error.strerror)) from None
     name = path.name if config is None else str(path)
     loaded = load_yaml(raw)
     if loaded.problems:
@@ -96,7 +102,10 @@ def _cabinets_dir(root: Path, value: str, text: str, name: str) -> Path:
     except ValueError:
         line, column = PositionIndex(text).locate("/cabinets")
         raise ConfigError(
-            f"{name}:{line}:{column}: cabinets: {value!r} leads outside the folder holding {CONFIG_NAME}"
+            f"{name}:{line}:{column}: "
+            + _("cabinets: {value} leads outside the folder holding {config}").format(
+                value=repr(value), config=CONFIG_NAME
+            )
         ) from None
     return folder
 
@@ -111,19 +120,46 @@ def _unquoted_off(data: Any) -> None:
 
 
 def _check_schema(data: Any, text: str, name: str, resolved: Interpolated | None = None) -> None:
-    schema = json.loads(schema_path("balprov.schema.json").read_text(encoding="utf-8"))
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    try:
+        validator_for("balprov.schema.json")(data)  # generated ahead of time: no compiling, no jsonschema
+        errors: list[Any] = []
+    except fastjsonschema.JsonSchemaValueException as fast_error:
+        import jsonschema  # ~50 ms to import: only for a balprov.yaml that is wrong, to say where and why
+
+        schema = json.loads(schema_path("balprov.schema.json").read_text(encoding="utf-8"))
+        validator = jsonschema.Draft202012Validator(schema)
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        if not errors:  # the two validators disagree (a bug): the stricter verdict, never a silent pass
+            raise ConfigError(f"{name}: {fast_error.message}") from None
     if errors:
         error = errors[0]
         pointer = "".join(f"/{part}" for part in error.absolute_path)
         line, column = PositionIndex(text).locate(pointer)
-        message = resolved.hide(pointer, error.message) if resolved is not None else error.message
-        raise ConfigError(f"{name}:{line}:{column}: {message}")
+        raise ConfigError(f"{name}:{line}:{column}: {_schema_message(error, pointer, resolved)}")
     ids = [op["id"] for op in data["operators"]]
     for index, op_id in enumerate(ids):
         if op_id in ids[:index]:
             line, column = PositionIndex(text).locate(f"/operators/{index}/id")
-            raise ConfigError(f"{name}:{line}:{column}: operator id {op_id!r} is declared twice")
+            raise ConfigError(
+                f"{name}:{line}:{column}: " + _("operator id {id} is declared twice").format(id=repr(op_id))
+            )
+
+
+def _schema_message(error: Any, pointer: str, resolved: Interpolated | None) -> str:
+    """What is wrong at `pointer`: jsonschema's own message in English (unchanged), the words `balprov validate`
+    uses for cabinet files in any other language (jsonschema speaks English only). Never a value that came from
+    the environment: a translated message may quote a value cut short, which `hide` could not recognize."""
+    if language() == "en":
+        return resolved.hide(pointer, error.message) if resolved is not None else str(error.message)
+    if resolved is not None and any(
+        where == pointer or where.startswith(pointer + "/") or pointer.startswith(where + "/")
+        for where in resolved.substituted
+    ):
+        return _("a value substituted from the environment is not valid here")
+    from balprov.validation.schema_check import _findings  # the rules' registry: loaded only when needed
+
+    found = next(_findings(error), None)
+    return found[1].message if found is not None else str(error.message)
 
 
 def _severities(overrides: dict[str, str], text: str, name: str) -> dict[str, Severity]:
@@ -132,5 +168,7 @@ def _severities(overrides: dict[str, str], text: str, name: str) -> dict[str, Se
     for slug in overrides:
         if slug not in RULES:
             line, column = PositionIndex(text).locate(f"/rules/{slug}", at_key=True)
-            raise ConfigError(f"{name}:{line}:{column}: unknown rule {slug!r} (see `balprov rules`)")
+            raise ConfigError(
+                f"{name}:{line}:{column}: " + _("unknown rule {slug} (see `balprov rules`)").format(slug=repr(slug))
+            )
     return {slug: Severity(level) for slug, level in overrides.items()}

@@ -40,6 +40,7 @@ from ldap3.core import exceptions as ldap_errors  # type: ignore[import-untyped]
 from ldap3.utils.conv import escape_filter_chars  # type: ignore[import-untyped]
 
 from balprov.errors import ConfigError
+from balprov.i18n import N_, _
 from balprov.planning.normalize import canonical_json
 from balprov.project import Operator, Project
 from balprov.providers.base import Provider, ProviderError
@@ -102,38 +103,52 @@ class LdapSettings:
 
 def ldap_settings(operator: Operator, project: Project) -> LdapSettings:
     """The operator's `provider:` block, checked. Messages name settings, never the password's value."""
-    where = f"balprov.yaml: operator {operator.id!r}: provider"
+    where = _("balprov.yaml: operator {id}: provider").format(id=repr(operator.id))
     raw = operator.provider
     unknown = sorted(str(key) for key in raw if key not in SETTINGS)
     if unknown:
-        raise ConfigError(f"{where}: unknown ldap setting(s) {', '.join(unknown)} (known: {', '.join(SETTINGS[1:])})")
+        raise ConfigError(
+            _("{where}: unknown ldap setting(s) {unknown} (known: {known})").format(
+                where=where, unknown=", ".join(unknown), known=", ".join(SETTINGS[1:])
+            )
+        )
 
     def text(key: str, required: bool = True) -> str | None:
         value = raw.get(key)
         if value is None and not required:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where}.{key} must be a non-empty string")
+            raise ConfigError(_("{where}.{key} must be a non-empty string").format(where=where, key=key))
         return value.strip()
 
     url = text("url") or ""
     parts = urlsplit(url)
     if "@" in parts.netloc:
-        raise ConfigError(f"{where}.url must not carry credentials (user:password@); use bindDN and password")
+        raise ConfigError(
+            _("{where}.url must not carry credentials (user:password@); use bindDN and password").format(where=where)
+        )
     if parts.scheme not in ("ldap", "ldaps"):
-        raise ConfigError(f"{where}.url must start with ldap:// or ldaps:// (got {parts.scheme or 'no'} scheme)")
+        raise ConfigError(
+            _("{where}.url must start with ldap:// or ldaps:// (got {scheme} scheme)").format(
+                where=where, scheme=parts.scheme
+            )
+            if parts.scheme
+            else _("{where}.url must start with ldap:// or ldaps:// (got no scheme)").format(where=where)
+        )
     try:
         port = parts.port
     except ValueError:
-        raise ConfigError(f"{where}.url has an invalid port: {url}") from None
+        raise ConfigError(_("{where}.url has an invalid port: {url}").format(where=where, url=url)) from None
     if not parts.hostname or parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ConfigError(f"{where}.url must be ldap[s]://host[:port] (got {url})")
+        raise ConfigError(_("{where}.url must be ldap[s]://host[:port] (got {url})").format(where=where, url=url))
     use_ssl = parts.scheme == "ldaps"
     start_tls = raw.get("startTLS", False)
     if not isinstance(start_tls, bool):
-        raise ConfigError(f"{where}.startTLS must be true or false")
+        raise ConfigError(_("{where}.startTLS must be true or false").format(where=where))
     if start_tls and use_ssl:
-        raise ConfigError(f"{where}.startTLS applies to ldap:// URLs; an ldaps:// URL is TLS from the start")
+        raise ConfigError(
+            _("{where}.startTLS applies to ldap:// URLs; an ldaps:// URL is TLS from the start").format(where=where)
+        )
 
     bind_dn = text("bindDN") or ""
     base_dn = text("baseDN") or ""
@@ -141,18 +156,24 @@ def ldap_settings(operator: Operator, project: Project) -> LdapSettings:
         try:
             dn_key(value)
         except ValueError as error:
-            raise ConfigError(f"{where}.{key} is not a valid DN ({error}): {value}") from None
+            raise ConfigError(
+                _("{where}.{key} is not a valid DN ({reason}): {value}").format(
+                    where=where, key=key, reason=error, value=value
+                )
+            ) from None
 
     timeout = raw.get("timeout", DEFAULT_TIMEOUT)
     if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 3600:
-        raise ConfigError(f"{where}.timeout must be a whole number of seconds from 1 to 3600")
+        raise ConfigError(_("{where}.timeout must be a whole number of seconds from 1 to 3600").format(where=where))
     marker = text("markerAttribute", required=False) or DEFAULT_MARKER
     if not _ATTRIBUTE.match(marker):
-        raise ConfigError(f"{where}.markerAttribute must be an attribute name")
+        raise ConfigError(_("{where}.markerAttribute must be an attribute name").format(where=where))
     ca_text = text("tlsCAFile", required=False)
     ca_file = project.root / ca_text if ca_text else None
     if ca_file is not None and not ca_file.is_file():
-        raise ConfigError(f"{where}.tlsCAFile: {project.display(ca_file)} is not a file")
+        raise ConfigError(
+            _("{where}.tlsCAFile: {path} is not a file").format(where=where, path=project.display(ca_file))
+        )
 
     return LdapSettings(
         url=f"{parts.scheme}://{parts.netloc}",
@@ -173,25 +194,35 @@ def _password(raw: Mapping[str, Any], where: str) -> str:
     has_password, has_env = "password" in raw, "passwordEnv" in raw
     if has_password == has_env:
         raise ConfigError(
-            f"{where}: set exactly one of password (a ${{VAR}} reference) and passwordEnv (a variable name)"
+            _("{where}: set exactly one of password (a ${{VAR}} reference) and passwordEnv (a variable name)").format(
+                where=where
+            )
         )
     if has_env:
         name = raw["passwordEnv"]
         if not isinstance(name, str) or not _ENV_NAME.match(name):
-            raise ConfigError(f"{where}.passwordEnv must be the name of an environment variable")
+            raise ConfigError(_("{where}.passwordEnv must be the name of an environment variable").format(where=where))
     else:  # `password: ${VAR}`: balprov.yaml's ${VAR} references are resolved when it is loaded
         value = raw["password"]
         if not isinstance(value, str):
-            raise ConfigError(f"{where}.password must be a string: write password: ${{LDAP_PASSWORD}}")
+            raise ConfigError(
+                _("{where}.password must be a string: write password: ${{LDAP_PASSWORD}}").format(where=where)
+            )
         if not value:
-            raise ConfigError(f"{where}.password is empty (an empty password would be an anonymous bind)")
+            raise ConfigError(
+                _("{where}.password is empty (an empty password would be an anonymous bind)").format(where=where)
+            )
         return value
     password = os.environ.get(name)
     if password is None:
-        raise ConfigError(f"{where}: the bind password's environment variable {name} is not set")
+        raise ConfigError(
+            _("{where}: the bind password's environment variable {name} is not set").format(where=where, name=name)
+        )
     if not password:
         raise ConfigError(
-            f"{where}: the environment variable {name} is empty (an empty password would be an anonymous bind)"
+            _(
+                "{where}: the environment variable {name} is empty (an empty password would be an anonymous bind)"
+            ).format(where=where, name=name)
         )
     return password
 
@@ -235,7 +266,7 @@ class LdapProvider(Provider):
         self.settings = settings
         self.owner = owner
         self.adopt = adopt
-        self.label = f"ldap provider (operator {operator.id}, {settings.url})"
+        self.label = _("ldap provider (operator {id}, {url})").format(id=operator.id, url=settings.url)
         self.marker = settings.marker_attribute.lower()
         self.mapping = LdapMapping(
             templates, settings.base_dn, settings.marker_attribute, {"id": operator.id, "domain": operator.domain}
@@ -247,7 +278,7 @@ class LdapProvider(Provider):
 
     def create(self, definition: dict[str, Any]) -> dict[str, str]:
         rendered = self.mapping.render(definition)
-        self._converge(definition, rendered, [], "create")
+        self._converge(definition, rendered, [], N_("cannot create {address}"))
         return {"ldap_dn": rendered.root.dn}
 
     def update(self, before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:
@@ -255,8 +286,12 @@ class LdapProvider(Provider):
         previous = []
         with contextlib.suppress(MappingError):  # a definition the current templates refuse: nothing to compare
             previous.append(self.mapping.render(before))
-        verb = "update" if before.get("address") == after["address"] else "move a mailbox to"
-        self._converge(after, rendered, previous, verb)
+        refusal = (
+            N_("cannot update {address}")
+            if before.get("address") == after["address"]
+            else N_("cannot move a mailbox to {address}")
+        )
+        self._converge(after, rendered, previous, refusal)
         return {"ldap_dn": rendered.root.dn}
 
     def delete(self, definition: dict[str, Any]) -> None:
@@ -270,7 +305,7 @@ class LdapProvider(Provider):
             if attributes is None:
                 continue
             marks = self._marks(attributes)
-            self._check_owner(marks, dn, address, "delete")
+            self._check_owner(marks, dn, address, N_("cannot delete {address}"))
             if marks.definition is not None and marks.definition.get("name") != definition["name"]:
                 continue  # the address now serves another mailbox of this state (a renamed one)
             self._delete_subtree(dn)
@@ -285,8 +320,10 @@ class LdapProvider(Provider):
         if marks.definition is None:
             raise ProviderError(
                 self._say(
-                    f"{address}: {chosen.dn} carries balprov's marks but no readable definition; "
-                    f"fix or remove its {RESERVED}definition= value"
+                    _(
+                        "{address}: {dn} carries balprov's marks but no readable definition; "
+                        "fix or remove its {mark} value"
+                    ).format(address=address, dn=chosen.dn, mark=DEFINITION_MARK)
                 )
             )
         rendered = self.mapping.render(marks.definition)
@@ -298,8 +335,10 @@ class LdapProvider(Provider):
 
     # -- converging ----------------------------------------------------------------------------------
 
-    def _converge(self, definition: dict[str, Any], rendered: Rendered, previous: list[Rendered], verb: str) -> None:
-        """Bring the directory to `rendered`: adds, then modifies, then deletes, then balprov's marks."""
+    def _converge(self, definition: dict[str, Any], rendered: Rendered, previous: list[Rendered], refusal: str) -> None:
+        """Bring the directory to `rendered`: adds, then modifies, then deletes, then balprov's marks.
+
+        `refusal` ("cannot create {address}", marked with N_) starts the message if the entry is not ours."""
         address = definition["address"]
         definition = {key: value for key, value in definition.items() if key != DRIFT_KEY}
         self._ensure_containers(rendered)
@@ -307,7 +346,7 @@ class LdapProvider(Provider):
         root = current.get(rendered.root.key)
         if root is not None:
             marks = self._marks(root.attributes)
-            self._check_owner(marks, rendered.root.dn, address, verb)
+            self._check_owner(marks, rendered.root.dn, address, refusal)
             if marks.definition is not None:
                 with contextlib.suppress(MappingError):
                     previous = [*previous, self.mapping.render(marks.definition)]
@@ -397,20 +436,25 @@ class LdapProvider(Provider):
                 changes[name] = ops
         return changes
 
-    def _check_owner(self, marks: Marks, dn: str, address: str, verb: str) -> None:
+    def _check_owner(self, marks: Marks, dn: str, address: str, refusal: str) -> None:
         if marks.owner == self.owner or self.adopt:
             return
+        cannot = _(refusal).format(address=address)
         if marks.owner is None:
             raise ProviderError(
                 self._say(
-                    f"cannot {verb} {address}: {dn} already exists in the directory and was not created by balprov; "
-                    "refusing to take it over (if it is this mailbox, `balprov apply --adopt` manages it from now on)"
+                    _(
+                        "{refusal}: {dn} already exists in the directory and was not created by balprov; refusing to "
+                        "take it over (if it is this mailbox, `balprov apply --adopt` manages it from now on)"
+                    ).format(refusal=cannot, dn=dn)
                 )
             )
         raise ProviderError(
             self._say(
-                f"cannot {verb} {address}: {dn} was created by another balprov state (lineage {marks.owner}); "
-                "refusing to take it over (`balprov apply --adopt` would)"
+                _(
+                    "{refusal}: {dn} was created by another balprov state (lineage {owner}); "
+                    "refusing to take it over (`balprov apply --adopt` would)"
+                ).format(refusal=cannot, dn=dn, owner=marks.owner)
             )
         )
 
@@ -464,13 +508,13 @@ class LdapProvider(Provider):
 
     def _search(self, base: str, filter_: str, scope: Any, attributes: list[str]) -> list[Found]:
         connection = self._open()
-        with self._communication(f"search under {base}"):
+        with self._communication(_("search under {base}").format(base=base)):
             connection.search(base, filter_, search_scope=scope, attributes=attributes)
         result = connection.result
         if result["result"] == _NO_SUCH_OBJECT:
             return []
         if result["result"] != 0:
-            raise self._refused(f"search under {base}", result)
+            raise self._refused(_("search under {base}").format(base=base), result)
         found = []
         for item in connection.response or []:
             if item.get("type") != "searchResEntry":
@@ -489,17 +533,21 @@ class LdapProvider(Provider):
 
     def _add(self, dn: str, attributes: dict[str, list[str]], tolerate: tuple[int, ...] = ()) -> None:
         tolerated = (_NO_SUCH_OBJECT, *tolerate)
-        code = self._write(f"add {dn}", lambda c: c.add(dn, attributes=attributes), tolerate=tolerated)
+        code = self._write(_("add {dn}").format(dn=dn), lambda c: c.add(dn, attributes=attributes), tolerate=tolerated)
         if code == _NO_SUCH_OBJECT:
             raise ProviderError(
-                self._say(f"add {dn}: its parent entry does not exist (is baseDN {self.settings.base_dn} right?)")
+                self._say(
+                    _("add {dn}: its parent entry does not exist (is baseDN {base} right?)").format(
+                        dn=dn, base=self.settings.base_dn
+                    )
+                )
             )
 
     def _modify(self, dn: str, changes: dict[str, list[tuple[Any, list[str]]]]) -> None:
-        self._write(f"modify {dn}", lambda c: c.modify(dn, changes))
+        self._write(_("modify {dn}").format(dn=dn), lambda c: c.modify(dn, changes))
 
     def _delete(self, dn: str) -> None:
-        self._write(f"delete {dn}", lambda c: c.delete(dn), tolerate=(_NO_SUCH_OBJECT,))
+        self._write(_("delete {dn}").format(dn=dn), lambda c: c.delete(dn), tolerate=(_NO_SUCH_OBJECT,))
 
     def _write(self, what: str, operation: Callable[[Any], Any], tolerate: tuple[int, ...] = ()) -> int:
         connection = self._open()
@@ -545,13 +593,13 @@ class LdapProvider(Provider):
         )
         self._connection = connection
         try:
-            with self._communication("connect"):
+            with self._communication(_("connect")):
                 connection.open()
                 if settings.start_tls and not connection.start_tls():
                     raise self._refused("StartTLS", connection.result)
                 bound = connection.bind()
             if not bound:
-                raise self._refused(f"bind as {settings.bind_dn}", connection.result)
+                raise self._refused(_("bind as {dn}").format(dn=settings.bind_dn), connection.result)
         except BaseException:
             self._discard()
             raise
@@ -573,15 +621,23 @@ class LdapProvider(Provider):
             raise ProviderError(self._say(_explain(error, what, self.settings.timeout, write))) from None
         except Exception as error:  # ldap3 lets socket, ssl and struct errors through
             self._discard()
-            raise ProviderError(self._say(f"{what} failed: {type(error).__name__}: {error}")) from None
+            raise ProviderError(
+                self._say(
+                    _("{what} failed: {kind}: {reason}").format(what=what, kind=type(error).__name__, reason=error)
+                )
+            ) from None
 
     def _refused(self, what: str, result: Mapping[str, Any]) -> ProviderError:
         code = result.get("result")
         description = result.get("description") or "error"
         message = str(result.get("message") or "").strip()
-        text = f"{what} refused by the directory: {description} ({code})" + (f": {message}" if message else "")
+        text = (
+            _("{what} refused by the directory: {description} ({code}): {message}")
+            if message
+            else _("{what} refused by the directory: {description} ({code})")
+        ).format(what=what, description=description, code=code, message=message)
         if code == 49:
-            text += " — check bindDN and the password's environment variable"
+            text += _(" — check bindDN and the password's environment variable")
         return ProviderError(self._say(text))
 
     def _say(self, message: str) -> str:
@@ -594,24 +650,24 @@ class LdapProvider(Provider):
 def _explain(error: Exception, what: str, timeout: int, write: bool) -> str:
     detail = _unwrapped(str(error)) or type(error).__name__
     if "CERTIFICATE_VERIFY_FAILED" in detail or "certificate" in detail.lower():
-        return (
-            f"TLS with the directory failed ({what}): {detail} — is the directory's certificate issued for this host "
+        return _(
+            "TLS with the directory failed ({what}): {detail} — is the directory's certificate issued for this host "
             "by an authority in tlsCAFile (or the system's)?"
-        )
+        ).format(what=what, detail=detail)
     if isinstance(error, ldap_errors.LDAPSocketOpenError):
-        return f"cannot reach the directory ({what}): {detail}"
+        return _("cannot reach the directory ({what}): {detail}").format(what=what, detail=detail)
     if isinstance(error, ldap_errors.LDAPResponseTimeoutError) or "timed out" in detail:
-        consequence = (
-            "; the change may or may not have reached the directory: once it answers, `balprov apply` converges"
-            if write
-            else ""
-        )
-        return f"the directory did not answer within {timeout}s ({what}){consequence}"
+        if write:
+            return _(
+                "the directory did not answer within {timeout}s ({what}); the change may or may not have reached "
+                "the directory: once it answers, `balprov apply` converges"
+            ).format(timeout=timeout, what=what)
+        return _("the directory did not answer within {timeout}s ({what})").format(timeout=timeout, what=what)
     if isinstance(error, ldap_errors.LDAPStartTLSError | ldap_errors.LDAPSSLConfigurationError):
-        return f"TLS with the directory failed ({what}): {detail}"
+        return _("TLS with the directory failed ({what}): {detail}").format(what=what, detail=detail)
     if isinstance(error, ldap_errors.LDAPCommunicationError):
-        return f"the connection to the directory failed ({what}): {detail}"
-    return f"{what} failed: {type(error).__name__}: {detail}"
+        return _("the connection to the directory failed ({what}): {detail}").format(what=what, detail=detail)
+    return _("{what} failed: {kind}: {reason}").format(what=what, kind=type(error).__name__, reason=detail)
 
 
 def _unwrapped(text: str) -> str:

@@ -34,6 +34,7 @@ import jinja2
 import yaml
 
 from balprov.errors import ConfigError
+from balprov.i18n import _
 from balprov.rendering.environment import environment
 
 TEMPLATE = "ldap/mailbox.yaml.j2"
@@ -63,7 +64,7 @@ def escape_rdn(value: object) -> str:
     space, a trailing space and control characters cannot end the component or start another one."""
     text = str(value)
     if not text:
-        raise MappingError("an empty value cannot name an LDAP entry (rdn filter)")
+        raise MappingError(_("an empty value cannot name an LDAP entry (rdn filter)"))
     out: list[str] = []
     last = len(text) - 1
     for index, char in enumerate(text):
@@ -85,18 +86,18 @@ def split_dn(dn: str) -> list[list[tuple[str, str]]]:
     index = 0
     text = dn.lstrip()  # a trailing space may be escaped ("\\ "): never stripped
     if not text:
-        raise ValueError("empty DN")
+        raise ValueError(_("empty DN"))
 
     def close_ava() -> None:
         nonlocal kind
         if kind is None:
-            raise ValueError("a DN component has no '='")
+            raise ValueError(_("a DN component has no '='"))
         name = kind.strip()
         if not _ATTRIBUTE.match(name):
-            raise ValueError(f"bad attribute type {name!r}")
+            raise ValueError(_("bad attribute type {name}").format(name=repr(name)))
         value = buffer.decode("utf-8")
         if not value:
-            raise ValueError(f"empty value for {name}")
+            raise ValueError(_("empty value for {name}").format(name=name))
         avas.append((name, value))
         buffer.clear()
         kind = None
@@ -111,7 +112,7 @@ def split_dn(dn: str) -> list[list[tuple[str, str]]]:
                 while index + 1 < len(text) and text[index + 1] == " ":
                     index += 1
             elif char in ",+":
-                raise ValueError("a DN component has no '='")
+                raise ValueError(_("a DN component has no '='"))
             else:
                 buffer.extend(char.encode("utf-8"))
         elif char == "\\":
@@ -123,7 +124,7 @@ def split_dn(dn: str) -> list[list[tuple[str, str]]]:
                 buffer.extend(text[index + 1].encode("utf-8"))
                 index += 1
             else:
-                raise ValueError("a DN ends with a lone '\\'")
+                raise ValueError(_("a DN ends with a lone '\\'"))
         elif char in ",+":
             close_ava()
             if char == ",":
@@ -228,7 +229,7 @@ def emit(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(emit(item) for item in value if item is not None) + "]"
     if isinstance(value, Mapping):
-        raise MappingError("a template wrote a mapping as a value: write strings, or lists of strings")
+        raise MappingError(_("a template wrote a mapping as a value: write strings, or lists of strings"))
     return _quoted(str(value))
 
 
@@ -239,7 +240,7 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(None, None, "aliases are not allowed here", event.start_mark)
+            raise yaml.composer.ComposerError(None, None, _("aliases are not allowed here"), event.start_mark)
         return super().compose_node(parent, index)
 
 
@@ -258,7 +259,7 @@ def _construct_bound(loader: yaml.SafeLoader, node: yaml.Node) -> Bound:
         or not isinstance(payload[1], str)
         or not isinstance(payload[2], str)
     ):
-        raise yaml.constructor.ConstructorError(None, None, "a malformed !bind value", node.start_mark)
+        raise yaml.constructor.ConstructorError(None, None, _("a malformed !bind value"), node.start_mark)
     return Bound(payload[1], tuple(payload[0]), payload[2])
 
 
@@ -298,11 +299,11 @@ class LdapMapping:
         """Which file renders: the project's override, or the shipped one."""
         if self._templates is not None and (self._templates / TEMPLATE).is_file():
             return f"templates/{TEMPLATE}"
-        return f"{TEMPLATE} (shipped)"
+        return _("{template} (shipped)").format(template=TEMPLATE)
 
     def render(self, definition: Mapping[str, Any]) -> Rendered:
         address = definition.get("address", "?")
-        where = f"{self.template_name()} for {address}"
+        where = _("{template} for {address}").format(template=self.template_name(), address=address)
         context = {
             "mailbox": bind({k: v for k, v in definition.items() if k != DRIFT_KEY}),
             "base_dn": self.base_dn,
@@ -311,7 +312,11 @@ class LdapMapping:
         try:
             text = self._env.get_template(TEMPLATE).render(context)
         except jinja2.TemplateSyntaxError as error:
-            raise MappingError(f"{where}: template syntax error at line {error.lineno}: {error.message}") from None
+            raise MappingError(
+                _("{where}: template syntax error at line {line}: {reason}").format(
+                    where=where, line=error.lineno, reason=error.message
+                )
+            ) from None
         except jinja2.TemplateError as error:
             raise MappingError(f"{where}: {type(error).__name__}: {error}") from None
         except MappingError as error:  # raised by emit() or a filter while rendering
@@ -319,7 +324,9 @@ class LdapMapping:
         try:
             document = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
         except yaml.YAMLError as error:
-            raise MappingError(f"{where}: the rendered document is not valid YAML: {error}") from None
+            raise MappingError(
+                _("{where}: the rendered document is not valid YAML: {reason}").format(where=where, reason=error)
+            ) from None
         try:
             return self._entries(document)
         except MappingError as error:
@@ -329,56 +336,69 @@ class LdapMapping:
 
     def _entries(self, document: Any) -> Rendered:
         if not isinstance(document, dict) or not set(document) <= {"entries", "containers"}:
-            raise MappingError("the document must be a mapping with `entries` (and optionally `containers`)")
+            raise MappingError(_("the document must be a mapping with `entries` (and optionally `containers`)"))
         raw_entries = document.get("entries")
         if not isinstance(raw_entries, dict) or not raw_entries:
-            raise MappingError("`entries` must map at least one DN to its attributes")
+            raise MappingError(_("`entries` must map at least one DN to its attributes"))
         entries = [self._entry(dn, attributes) for dn, attributes in raw_entries.items()]
         containers = [self._entry(dn, attributes) for dn, attributes in (document.get("containers") or {}).items()]
         seen: dict[DnKey, str] = {}
         for entry in (*entries, *containers):
             if entry.key in seen:
-                raise MappingError(f"{entry.dn!r} is written twice (also as {seen[entry.key]!r})")
+                raise MappingError(
+                    _("{dn} is written twice (also as {other})").format(dn=repr(entry.dn), other=repr(seen[entry.key]))
+                )
             seen[entry.key] = entry.dn
             if not is_under(entry.key, self.base_key, strictly=False):
-                raise MappingError(f"{entry.dn!r} is not under the provider's baseDN {self.base_dn!r}")
+                raise MappingError(
+                    _("{dn} is not under the provider's baseDN {base}").format(
+                        dn=repr(entry.dn), base=repr(self.base_dn)
+                    )
+                )
         entries.sort(key=lambda entry: len(entry.key))
         root = entries[0]
         if root.key == self.base_key:
-            raise MappingError(f"the mailbox's root entry cannot be the baseDN itself ({root.dn!r})")
+            raise MappingError(
+                _("the mailbox's root entry cannot be the baseDN itself ({dn})").format(dn=repr(root.dn))
+            )
         for entry in entries[1:]:
             if not is_under(entry.key, root.key):
                 raise MappingError(
-                    f"{entry.dn!r} is not under the mailbox's root entry {root.dn!r}: "
-                    "a mailbox's entries are one subtree"
+                    _("{dn} is not under the mailbox's root entry {root}: a mailbox's entries are one subtree").format(
+                        dn=repr(entry.dn), root=repr(root.dn)
+                    )
                 )
         for container in containers:
             if is_under(container.key, root.key, strictly=False):
-                raise MappingError(f"container {container.dn!r} lies inside the mailbox's entries")
+                raise MappingError(_("container {dn} lies inside the mailbox's entries").format(dn=repr(container.dn)))
         reserved = [value for value in root.attributes.get(self.marker, []) if value.startswith(RESERVED)]
         if reserved:
-            raise MappingError(f"values of {self.marker} starting with {RESERVED!r} are kept for balprov's own use")
+            raise MappingError(
+                _("values of {marker} starting with {reserved} are kept for balprov's own use").format(
+                    marker=self.marker, reserved=repr(RESERVED)
+                )
+            )
         containers.sort(key=lambda entry: len(entry.key))
         return Rendered(root, {entry.key: entry for entry in entries}, containers)
 
     def _entry(self, dn: Any, attributes: Any) -> Entry:
         if not isinstance(dn, str):
-            raise MappingError(f"a DN must be a string, not {type(dn).__name__}")
+            raise MappingError(_("a DN must be a string, not {kind}").format(kind=type(dn).__name__))
         try:
             key = dn_key(dn)
         except ValueError as error:
-            raise MappingError(f"{dn!r} is not a valid DN ({error})") from None
+            raise MappingError(_("{dn} is not a valid DN ({reason})").format(dn=repr(dn), reason=error)) from None
         if not isinstance(attributes, dict):
-            raise MappingError(f"{dn!r}: attributes must be a mapping of attribute name to values")
+            raise MappingError(_("{dn}: attributes must be a mapping of attribute name to values").format(dn=repr(dn)))
         values: dict[str, Values] = {}
         for name, raw in attributes.items():
             if not isinstance(name, str) or not _ATTRIBUTE.match(name):
-                raise MappingError(f"{dn!r}: {name!r} is not an attribute name")
+                raise MappingError(_("{dn}: {name} is not an attribute name").format(dn=repr(dn), name=repr(name)))
             if name.lower() in values:
-                raise MappingError(f"{dn!r}: attribute {name} is written twice")
+                raise MappingError(_("{dn}: attribute {name} is written twice").format(dn=repr(dn), name=name))
             values[name.lower()] = _values(dn, name, raw)
         if not values.get("objectclass"):
-            raise MappingError(f"{dn!r} has no objectClass")
+            raise MappingError(_("{dn} has no objectClass").format(dn=repr(dn)))
         return Entry(dn, key, values)
 
 
@@ -390,7 +410,11 @@ def _values(dn: str, name: str, raw: Any) -> Values:
         if item is None:
             continue
         if not isinstance(item, str):
-            raise MappingError(f"{dn!r}: {name} holds a {type(item).__name__}; values are strings")
+            raise MappingError(
+                _("{dn}: {name} holds a {kind}; values are strings").format(
+                    dn=repr(dn), name=name, kind=type(item).__name__
+                )
+            )
         if item and item not in seen:  # LDAP values are non-empty and a set
             seen.add(item)
             out.append(item)
@@ -441,10 +465,10 @@ def reconstruct(
     root = rendered.root
     result = copy.deepcopy(dict(definition))
     for path, options in proposals.items():
-        values = {repr(value) for value, _, _ in options}
+        values = {repr(value) for value, _dn, _name in options}
         clash = any(_overlaps(path, other) for other in confirmed)
         if clash or len(values) != 1 or not _assign(result, path, options[0][0]):
-            for _, dn, name in options:
+            for _value, dn, name in options:
                 entry = rendered.entries[dn_key(dn)]
                 wanted = entry.attributes[name]
                 report(dn, name, wanted, _managed(name, wanted, found[entry.key].get(name, []), marker, entry is root))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from balprov.errors import BalprovError
+from balprov.i18n import N_, _
 from balprov.providers.base import Provider, ProviderError
 from balprov.state.sqlite import connect_private, transaction, utc_now
 
@@ -65,11 +66,11 @@ class LocalProvider(Provider):
         self.owner = owner
         self.display = display if display is not None else str(path)
         try:
-            self._db = connect_private(path, self.display, "local provider database")
+            self._db = connect_private(path, self.display, N_("local provider database"))
         except BalprovError as error:
-            raise ProviderError(f"local provider: {error}") from None
+            raise ProviderError(_("local provider: {reason}").format(reason=error)) from None
         try:
-            with self._guard("open"), transaction(self._db):
+            with self._guard(None), transaction(self._db):
                 self._initialize()
         except BaseException:
             self._db.close()
@@ -78,7 +79,9 @@ class LocalProvider(Provider):
     def _initialize(self) -> None:
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables and "meta" not in tables:
-            raise ProviderError(f"local provider: {self.display} is not a local provider database (no meta table)")
+            raise ProviderError(
+                _("local provider: {path} is not a local provider database (no meta table)").format(path=self.display)
+            )
         for statement in _SCHEMA:
             self._db.execute(statement)
         self._db.executemany(
@@ -87,30 +90,40 @@ class LocalProvider(Provider):
         )
         meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("kind") != KIND:
-            raise ProviderError(f"local provider: {self.display} is not a local provider database")
+            raise ProviderError(_("local provider: {path} is not a local provider database").format(path=self.display))
         version = meta.get("schema_version")
         if not isinstance(version, int) or version > SCHEMA_VERSION:
             raise ProviderError(
-                f"local provider: {self.display} has schema version {version!r}; this balprov knows "
-                f"{SCHEMA_VERSION} only"
+                _("local provider: {path} has schema version {version}; this balprov knows {known} only").format(
+                    path=self.display, version=repr(version), known=SCHEMA_VERSION
+                )
             )
 
     @contextlib.contextmanager
-    def _guard(self, what: str) -> Iterator[None]:
-        """sqlite3 errors (a trigger's RAISE included) as a ProviderError naming the call and the file."""
+    def _guard(self, what: str | None) -> Iterator[None]:
+        """sqlite3 errors (a trigger's RAISE included) as a ProviderError naming the call and the file.
+
+        `what` comes translated ("create ADDRESS"; a translation may make it a noun, "la création de …"),
+        None while opening (a message of its own: a lone "open" would be ambiguous in a catalog)."""
         try:
             yield
         except sqlite3.Error as error:
-            raise ProviderError(f"local provider ({self.display}): {what} failed: {error}") from None
+            if what is None:
+                message = _("local provider ({path}): open failed: {reason}").format(path=self.display, reason=error)
+            else:
+                message = _("local provider ({path}): {what} failed: {reason}").format(
+                    path=self.display, what=what, reason=error
+                )
+            raise ProviderError(message) from None
 
     # -- the four calls ----------------------------------------------------------------------------
 
     def create(self, definition: dict[str, Any]) -> dict[str, str]:
         address = definition["address"]
-        with self._guard(f"create {address}"), transaction(self._db):
+        with self._guard(_("create {address}").format(address=address)), transaction(self._db):
             existing = self._row(address)
             if existing is not None:
-                self._check_owner(address, existing[1], "create")
+                self._check_owner(address, existing[1], N_("cannot create {address}"))
                 self._write(definition, created_at=existing[2], exists=True)
             else:
                 self._write(definition, created_at=None, exists=False)
@@ -118,13 +131,14 @@ class LocalProvider(Provider):
 
     def update(self, before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:
         old, new = before["address"], after["address"]
-        with self._guard(f"update {old}" + (f" to {new}" if new != old else "")), transaction(self._db):
+        doing = _("update {old} to {new}").format(old=old, new=new) if new != old else _("update {old}").format(old=old)
+        with self._guard(doing), transaction(self._db):
             previous = self._row(old)
             if previous is not None:
-                self._check_owner(old, previous[1], "update")
+                self._check_owner(old, previous[1], N_("cannot update {address}"))
             target = self._row(new) if new != old else previous
             if target is not None and new != old:
-                self._check_owner(new, target[1], "move a mailbox to")
+                self._check_owner(new, target[1], N_("cannot move a mailbox to {address}"))
             created_at = previous[2] if previous is not None else target[2] if target is not None else None
             if new != old and previous is not None:
                 self._remove(old)
@@ -134,17 +148,17 @@ class LocalProvider(Provider):
 
     def delete(self, definition: dict[str, Any]) -> None:
         address = definition["address"]
-        with self._guard(f"delete {address}"), transaction(self._db):
+        with self._guard(_("delete {address}").format(address=address)), transaction(self._db):
             existing = self._row(address)
             if existing is None:
                 return
-            self._check_owner(address, existing[1], "delete")
+            self._check_owner(address, existing[1], N_("cannot delete {address}"))
             if existing[0] != definition["name"]:
                 return  # the address now serves another mailbox of this state (a renamed one): not ours to remove
             self._remove(address)
 
     def read(self, address: str) -> dict[str, Any] | None:
-        with self._guard(f"read {address}"):
+        with self._guard(_("read {address}").format(address=address)):
             row = self._db.execute("SELECT definition FROM mailboxes WHERE address = ?", (address,)).fetchone()
         if row is None:
             return None
@@ -153,7 +167,11 @@ class LocalProvider(Provider):
         except (TypeError, ValueError):
             value = None
         if not isinstance(value, dict):
-            raise ProviderError(f"local provider ({self.display}): {address} holds a damaged definition")
+            raise ProviderError(
+                _("local provider ({path}): {address} holds a damaged definition").format(
+                    path=self.display, address=address
+                )
+            )
         return value
 
     def close(self) -> None:
@@ -165,11 +183,14 @@ class LocalProvider(Provider):
         row = self._db.execute("SELECT name, owner, created_at FROM mailboxes WHERE address = ?", (address,)).fetchone()
         return None if row is None else (row[0], row[1], row[2])
 
-    def _check_owner(self, address: str, owner: str, verb: str) -> None:
+    def _check_owner(self, address: str, owner: str, refusal: str) -> None:
+        """`refusal`: "cannot create {address}" and the like, marked with N_ (one sentence per verb for translators)."""
         if owner != self.owner:
             raise ProviderError(
-                f"cannot {verb} {address}: it exists at the operator and was not created by this balprov state; "
-                f"refusing to take it over (it belongs to the state of lineage {owner})"
+                _(
+                    "{refusal}: it exists at the operator and was not created by this balprov state; "
+                    "refusing to take it over (it belongs to the state of lineage {owner})"
+                ).format(refusal=_(refusal).format(address=address), owner=owner)
             )
 
     def _write(self, definition: dict[str, Any], created_at: str | None, exists: bool) -> None:

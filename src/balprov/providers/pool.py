@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from balprov.errors import ConfigError
+from balprov.i18n import _
 from balprov.project import Project
 from balprov.providers.base import Provider
 from balprov.providers.registry import open_provider
@@ -19,7 +20,7 @@ class ProviderPool:
         if operator_id not in self._open:
             operator = self._project.operators.get(operator_id)
             if operator is None:
-                raise ConfigError(f"operator {operator_id!r} is not declared in balprov.yaml")
+                raise ConfigError(_("operator {id} is not declared in balprov.yaml").format(id=repr(operator_id)))
             self._open[operator_id] = open_provider(operator, self._project, self._owner, adopt=self._adopt)
         return self._open[operator_id]
 

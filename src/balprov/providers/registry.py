@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from balprov.errors import ConfigError
+from balprov.i18n import _
 from balprov.project import Operator, Project
 from balprov.providers.base import Provider
 from balprov.providers.local import LocalProvider
@@ -18,7 +19,9 @@ def local_provider_path(operator: Operator, project: Project) -> Path:
     if configured is None:
         return project.root / ".balprov" / f"operator-{operator.id}.db"
     if not isinstance(configured, str) or not configured:
-        raise ConfigError(f"balprov.yaml: operator {operator.id!r}: provider.path must be a non-empty string")
+        raise ConfigError(
+            _("balprov.yaml: operator {id}: provider.path must be a non-empty string").format(id=repr(operator.id))
+        )
     return project.root / configured
 
 
@@ -35,6 +38,8 @@ def open_provider(operator: Operator, project: Project, owner: str, *, adopt: bo
         return open_ldap_provider(operator, project, owner, adopt=adopt)
     # the type only: provider settings may hold secrets, never echoed
     raise ConfigError(
-        f"balprov.yaml: operator {operator.id!r}: provider type {kind!r} is not available in this balprov "
-        f"(available: {', '.join(PROVIDER_TYPES)})"
+        _(
+            "balprov.yaml: operator {id}: provider type {kind} is not available in this balprov "
+            "(available: {available})"
+        ).format(id=repr(operator.id), kind=repr(kind), available=", ".join(PROVIDER_TYPES))
     )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from balprov.errors import ConfigError
+from balprov.i18n import _, ngettext
 from balprov.resources import data_dir
 
 
@@ -26,7 +27,11 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         real = os.path.realpath(filename)
         if not any(real.startswith(os.path.realpath(folder) + os.sep) for folder in self.searchpath):
-            raise ConfigError(f"template {template}: a symbolic link to a file outside the templates folder: not read")
+            raise ConfigError(
+                _("template {template}: a symbolic link to a file outside the templates folder: not read").format(
+                    template=template
+                )
+            )
         return source, filename, uptodate
 
 
@@ -35,13 +40,31 @@ def environment(project_templates: Path | None, *, autoescape: bool = False) -> 
     if project_templates is not None and project_templates.is_dir():
         real = os.path.realpath(project_templates)
         if not real.startswith(os.path.realpath(project_templates.parent) + os.sep):
-            raise ConfigError(f"{project_templates}: a symbolic link to a folder outside the repository: not read")
+            raise ConfigError(
+                _("{folder}: a symbolic link to a folder outside the repository: not read").format(
+                    folder=project_templates
+                )
+            )
         folders.insert(0, str(project_templates))
-    return ImmutableSandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         loader=_ContainedLoader(folders),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # `_()`, `ngettext()` and {% trans %} in templates: balprov's catalogs, in the language current when the
+    # template renders (wrappers, not the functions of today's catalog). newstyle: `_("%(n)d files", n=n)`
+    # formats and escapes its arguments itself.
+    cast(Any, env).install_gettext_callables(_gettext, _ngettext, newstyle=True)
+    return env
+
+
+def _gettext(message: str) -> str:
+    return _(message)
+
+
+def _ngettext(singular: str, plural: str, count: int) -> str:
+    return ngettext(singular, plural, count)

@@ -24,6 +24,7 @@ import jinja2
 
 from balprov.errors import UsageError
 from balprov.formats import NOTICE_FORMATS as NOTICE_FORMATS
+from balprov.i18n import _
 from balprov.planning.normalize import Definition
 from balprov.rendering.environment import environment
 from balprov.rendering.template_errors import template_problems
@@ -135,7 +136,9 @@ def render_notice(
     definition: Definition, kind: str, output_format: str, language: str, project_templates: Path | None
 ) -> str:
     if not _LANGUAGE.fullmatch(language):
-        raise UsageError(f"--lang {language!r} is not a language code (examples: fr, en, de)")
+        raise UsageError(
+            _("--lang {language!r} is not a language code (examples: fr, en, de)").format(language=language)
+        )
     env = environment(project_templates, autoescape=output_format == "html")
     env.filters["md"] = markdown_text
     name = template_name(kind, output_format, language)
@@ -144,7 +147,9 @@ def render_notice(
             template = env.get_template(name)
         except jinja2.TemplateNotFound:
             raise UsageError(
-                f"no template {name}: balprov ships the '{DEFAULT_LANGUAGE}' notices; add yours as templates/{name} "
-                "in the project"
+                _(
+                    "no template {name}: balprov ships the '{default}' notices; add yours as templates/{name} "
+                    "in the project"
+                ).format(name=name, default=DEFAULT_LANGUAGE)
             ) from None
         return template.render(notice_context(definition))

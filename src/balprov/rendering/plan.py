@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from balprov.formats import PLAN_FORMATS as PLAN_FORMATS
+from balprov.i18n import N_, _
 from balprov.planning.model import AttributeChange, Change, Plan
 from balprov.planning.planfile import plan_to_dict
 from balprov.rendering.environment import environment
@@ -18,6 +19,8 @@ COMMENT_LIMIT = 65_536  # GitHub's limit on a comment body
 _DETAIL_STEPS = (None, 200, 100, 50, 20, 10, 5, 0)  # how many mailboxes get details, until it fits
 
 _MARKERS = {"create": "+", "update": "~", "delete": "-", "noop": " "}
+# what a reader sees of a plan action (the action itself, as in the plan's JSON, never changes)
+_ACTION_LABELS = {"create": N_("create"), "update": N_("update"), "delete": N_("delete"), "noop": N_("no change")}
 _COLOURS = {"create": "green", "update": "yellow", "delete": "red"}
 
 
@@ -42,17 +45,20 @@ class AttributeView:
 def value_text(value: Any) -> str:
     """A value as a reviewer reads it: people by name and role, other values as compact JSON."""
     if value is None:
-        return "(none)"
+        return _("(none)")
     if isinstance(value, dict) and "lastName" in value:
         parts = [f"{value.get('firstName', '')} {value['lastName']}".strip()]
         if value.get("rpps"):
             parts.append(f"RPPS {value['rpps']}")
         if value.get("principal"):
-            parts.append("principal")
+            parts.append(_("principal"))
         if value.get("rights"):
-            parts.append("rights " + "+".join(value["rights"]))
+            parts.append(_("rights {rights}").format(rights="+".join(value["rights"])))
         if value.get("validFrom") or value.get("validUntil"):
-            parts.append(f"{value.get('validFrom') or '…'} to {value.get('validUntil') or '…'}")
+            window = _("{start} to {end}").format(
+                start=value.get("validFrom") or "…", end=value.get("validUntil") or "…"
+            )
+            parts.append(window)
         return ", ".join(parts)
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
@@ -108,6 +114,7 @@ def _change_view(change: Change) -> dict[str, Any]:
         "name": change.name,
         "address": change.address,
         "action": change.action,
+        "action_label": _(_ACTION_LABELS[change.action]),
         "marker": _MARKERS[change.action],
         "attributes": [_attribute_view(a) for a in change.attributes],
         "warnings": list(change.warnings),

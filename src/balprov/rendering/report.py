@@ -19,6 +19,7 @@ from typing import Any
 import markupsafe
 
 from balprov.diagnostics import Diagnostic
+from balprov.i18n import N_, _, language
 from balprov.rendering.environment import environment
 from balprov.rendering.notice import CIVILITIES
 from balprov.rendering.template_errors import template_problems
@@ -35,13 +36,15 @@ STRUCTURE_KINDS = {
     "administration": "Administration",
     "autre": "Autre",
 }
-STATUSES = {  # plan action (or finding) -> what the report says
-    "noop": "applied",
-    "update": "changes to apply",
-    "create": "not applied yet",
-    "delete": "applied, definition removed",
-    "invalid": "definition has errors",
+STATUSES = {  # plan action (or finding) -> what the report says (translated when shown)
+    "noop": N_("applied"),
+    "update": N_("changes to apply"),
+    "create": N_("not applied yet"),
+    "delete": N_("applied, definition removed"),
+    "invalid": N_("definition has errors"),
 }
+# a delegation's status (compared in the code, so kept in English there) -> what the report says
+DELEGATION_STATUSES = {"in force": N_("in force"), "scheduled": N_("scheduled"), "ended": N_("ended")}
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ class DelegateView:
     valid_until: str | None
     status: str  # in force | scheduled | ended
     days_left: int | None  # until the last day, when it is within the window
+
+    @property
+    def status_label(self) -> str:
+        return _(DELEGATION_STATUSES[self.status]) if self.status in DELEGATION_STATUSES else self.status
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ class MailboxView:
 
     @property
     def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
+        return _(STATUSES[self.status]) if self.status in STATUSES else self.status
 
     @property
     def search_text(self) -> str:
@@ -266,7 +273,7 @@ def diagram(view: MailboxView) -> Diagram:
     holder_boxes: dict[str, Box] = {}
     for index, person in enumerate(view.cotitulaires):
         kind = "principal" if person.principal else "cotitulaire"
-        detail = ("principal · " if person.principal else "") + person.profession
+        detail = (_("principal") + " · " if person.principal else "") + person.profession
         box = Box(
             left_x,
             column(len(view.cotitulaires), index),
@@ -283,7 +290,9 @@ def diagram(view: MailboxView) -> Diagram:
             Edge(
                 _curve(box.x + box.width, box.middle_y, mailbox.x, mailbox.middle_y),
                 kind,
-                f"{person.name} holds the mailbox" + (" (principal)" if person.principal else ""),
+                (
+                    _("{name} holds the mailbox (principal)") if person.principal else _("{name} holds the mailbox")
+                ).format(name=person.name),
             )
         )
     by_rpps = {person.rpps: person for person in view.cotitulaires}
@@ -298,7 +307,7 @@ def diagram(view: MailboxView) -> Diagram:
                 f"M{start.x:.1f},{start.middle_y:.1f} C{start.x - reach:.1f},{start.middle_y:.1f} "
                 f"{end.x - reach:.1f},{end.middle_y:.1f} {end.x:.1f},{end.middle_y:.1f}",
                 "nominated",
-                f"{nominator.name} named {person.name} cotitulaire",
+                _("{nominator} named {name} cotitulaire").format(nominator=nominator.name, name=person.name),
             )
         )
     for index, delegate in enumerate(view.delegataires):
@@ -306,9 +315,11 @@ def diagram(view: MailboxView) -> Diagram:
         detail = " · ".join(part for part in (rights, delegate.role) if part)
         extra = "inactive" if delegate.status != "in force" else "ending" if delegate.days_left is not None else ""
         if delegate.valid_until and delegate.status == "in force":
-            detail = f"{rights} · until {delegate.valid_until}"
+            detail = _("{rights} · until {end}").format(rights=rights, end=delegate.valid_until)
         elif delegate.status != "in force":
-            detail = f"{delegate.status}: {delegate.valid_from or '…'} to {delegate.valid_until or '…'}"
+            detail = _("{status}: {start} to {end}").format(
+                status=delegate.status_label, start=delegate.valid_from or "…", end=delegate.valid_until or "…"
+            )
         box = Box(
             right_x,
             column(len(view.delegataires), index),
@@ -317,8 +328,13 @@ def diagram(view: MailboxView) -> Diagram:
             "delegataire",
             _short(delegate.name),
             _short(detail, 34),
-            f"{delegate.name} ({delegate.id}), {delegate.role or 'délégataire'}: {rights}; delegated by "
-            + ", ".join(delegate.delegated_by),
+            _("{name} ({id}), {role}: {rights}; delegated by {holders}").format(
+                name=delegate.name,
+                id=delegate.id,
+                role=delegate.role or "délégataire",
+                rights=rights,
+                holders=", ".join(delegate.delegated_by),
+            ),
             extra,
         )
         boxes.append(box)
@@ -326,12 +342,14 @@ def diagram(view: MailboxView) -> Diagram:
             Edge(
                 _curve(mailbox.x + mailbox.width, mailbox.middle_y, box.x, box.middle_y),
                 "delegate" + (" inactive" if extra == "inactive" else ""),
-                f"{delegate.name} may {' and '.join(delegate.rights)} by delegation",
+                _("{name} may {rights} by delegation").format(
+                    name=delegate.name, rights=_(" and ").join(delegate.rights)
+                ),
             )
         )
-    columns = [(left_x + _BOX_W / 2, "Cotitulaires"), (mailbox_x + _MAILBOX_W / 2, "Mailbox")]
+    columns = [(left_x + _BOX_W / 2, _("Cotitulaires")), (mailbox_x + _MAILBOX_W / 2, _("Mailbox"))]
     if view.delegataires:
-        columns.append((right_x + _BOX_W / 2, "Délégataires"))
+        columns.append((right_x + _BOX_W / 2, _("Délégataires")))
     else:
         width = mailbox_x + _MAILBOX_W + 10
     return Diagram(width, height, boxes, edges, columns)
@@ -368,6 +386,7 @@ def render_site(context: dict[str, Any], mailboxes: list[MailboxView], project_t
         "script": markupsafe.Markup(script),
         "csp": policy,
         "statuses": STATUSES,
+        "language": language(),  # <html lang>: the language the pages are written in
     }
     pages: dict[str, str] = {}
     with template_problems("report/index.html.j2"):

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import jinja2
 
 from balprov.errors import ConfigError
+from balprov.i18n import _
 
 
 @contextmanager
@@ -17,6 +18,8 @@ def template_problems(name: str) -> Iterator[None]:
         yield
     except jinja2.TemplateSyntaxError as error:
         where = f"{error.filename or name}:{error.lineno}"
-        raise ConfigError(f"template {where}: {error.message}") from None
+        raise ConfigError(_("template {where}: {error}").format(where=where, error=error.message)) from None
     except jinja2.TemplateError as error:
-        raise ConfigError(f"template {name}: {type(error).__name__}: {error}") from None
+        raise ConfigError(
+            _("template {name}: {kind}: {error}").format(name=name, kind=type(error).__name__, error=error)
+        ) from None

@@ -5,6 +5,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar, TextIO
 
+from balprov.i18n import _, ngettext
 from balprov.validation import ValidationReport
 
 
@@ -27,16 +28,12 @@ def escape_controls(text: str, keep: str = "\t") -> str:
     return _CONTROL.sub(lambda m: m.group() if m.group() in keep else f"\\x{ord(m.group()):02x}", text)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def summary_line(report: ValidationReport) -> str:
     """`4 files checked: 5 errors, 1 warning`: the last line of the text and github formats."""
-    return (
-        f"{_plural(report.files, 'file')} checked: {_plural(report.errors, 'error')}, "
-        f"{_plural(report.warnings, 'warning')}"
-    )
+    files = ngettext("{count} file checked", "{count} files checked", report.files).format(count=report.files)
+    errors = ngettext("{count} error", "{count} errors", report.errors).format(count=report.errors)
+    warnings = ngettext("{count} warning", "{count} warnings", report.warnings).format(count=report.warnings)
+    return _("{files}: {errors}, {warnings}").format(files=files, errors=errors, warnings=warnings)
 
 
 class Reporter(ABC):

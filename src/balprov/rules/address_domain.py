@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, spec_of
 
 ID = "address-domain"
@@ -33,4 +34,9 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     domain = address.rsplit("@", 1)[1]
     expected = context.operators[operator]
     if domain.lower() != expected:
-        yield Finding("/spec/address", f"domain {domain!r} is not {expected!r}, the domain of operator {operator!r}")
+        yield Finding(
+            "/spec/address",
+            _("domain {domain!r} is not {expected!r}, the domain of operator {operator!r}").format(
+                domain=domain, expected=expected, operator=operator
+            ),
+        )

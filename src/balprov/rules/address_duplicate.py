@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, ProjectFinding, Summary
 
 ID = "address-duplicate"
@@ -30,7 +31,9 @@ def check_project(summaries: list[Summary]) -> Iterator[ProjectFinding]:
             continue
         key = summary.address.lower()
         if key in first:
-            message = f"address {summary.address} is already defined in {first[key]}"
+            message = _("address {address} is already defined in {file}").format(
+                address=summary.address, file=first[key]
+            )
             yield ProjectFinding(summary.file, Finding("/spec/address", message), first[key])
         else:
             first[key] = summary.file

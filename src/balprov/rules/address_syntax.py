@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, spec_of
 
 ID = "address-syntax"
@@ -33,16 +34,16 @@ _DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-
 def problem(address: str) -> str | None:
     """Why the address is not valid, or None."""
     if address.count("@") != 1:
-        return "an address has exactly one '@'"
+        return _("an address has exactly one '@'")
     local, domain = address.split("@")
     if address != address.lower():
-        return f"addresses are written in lowercase: {address.lower()!r}"
+        return _("addresses are written in lowercase: {address!r}").format(address=address.lower())
     if not local or len(local) > 64:
-        return "the part before '@' must have 1 to 64 characters"
+        return _("the part before '@' must have 1 to 64 characters")
     if not _LOCAL.fullmatch(local):
-        return "the part before '@' may hold only a-z, 0-9, '.', '-', '_' (no accents, no spaces, no '..')"
+        return _("the part before '@' may hold only a-z, 0-9, '.', '-', '_' (no accents, no spaces, no '..')")
     if not _DOMAIN.fullmatch(domain):
-        return f"{domain!r} is not a domain name"
+        return _("{domain!r} is not a domain name").format(domain=domain)
     return None
 
 
@@ -51,4 +52,6 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     if isinstance(address, str):
         reason = problem(address)
         if reason is not None:
-            yield Finding("/spec/address", f"invalid address {address!r}: {reason}")
+            yield Finding(
+                "/spec/address", _("invalid address {address!r}: {reason}").format(address=address, reason=reason)
+            )

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, spec_of
 
 ID = "cotitulaires-max"
@@ -31,6 +32,7 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     if isinstance(cotitulaires, list) and len(cotitulaires) > MAXIMUM:
         yield Finding(
             f"/spec/cotitulaires/{MAXIMUM}",
-            f"{len(cotitulaires)} cotitulaires; a BAL Cabinet has at most {MAXIMUM}: split the structure into "
-            "several mailboxes",
+            _(
+                "{count} cotitulaires; a BAL Cabinet has at most {maximum}: split the structure into several mailboxes"
+            ).format(count=len(cotitulaires), maximum=MAXIMUM),
         )

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, is_day, items_of, spec_of
 
 ID = "delegation-expired"
@@ -32,5 +33,5 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
         if is_day(end) and end < context.today:
             yield Finding(
                 f"/spec/delegataires/{index}/validUntil",
-                f"delegation of {item.get('id', '?')} ended on {end}: remove it from the file",
+                _("delegation of {id} ended on {end}: remove it from the file").format(id=item.get("id", "?"), end=end),
             )

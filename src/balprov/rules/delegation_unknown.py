@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, cotitulaire_rpps, items_of, spec_of
 
 ID = "delegation-unknown"
@@ -38,7 +39,7 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
         if isinstance(nominated_by, str) and nominated_by not in holders:
             yield Finding(
                 f"/spec/cotitulaires/{index}/nominatedBy",
-                f"nominatedBy {nominated_by} is not a cotitulaire of this mailbox",
+                _("nominatedBy {rpps} is not a cotitulaire of this mailbox").format(rpps=nominated_by),
             )
     for index, item in items_of(spec, "delegataires"):
         delegated_by = item.get("delegatedBy")
@@ -48,5 +49,7 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
             if isinstance(rpps, str) and rpps not in holders:
                 yield Finding(
                     f"/spec/delegataires/{index}/delegatedBy/{position}",
-                    f"delegatedBy {rpps} is not a cotitulaire of this mailbox: only cotitulaires delegate access",
+                    _(
+                        "delegatedBy {rpps} is not a cotitulaire of this mailbox: only cotitulaires delegate access"
+                    ).format(rpps=rpps),
                 )

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, cotitulaire_rpps, items_of, spec_of
 
 ID = "double-role"
@@ -35,5 +36,5 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
         if isinstance(rpps, str) and rpps in holders:
             yield Finding(
                 f"/spec/delegataires/{index}/rpps",
-                f"RPPS {rpps} is already a cotitulaire of this mailbox; a person holds one role",
+                _("RPPS {rpps} is already a cotitulaire of this mailbox; a person holds one role").format(rpps=rpps),
             )

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, spec_of
 
 ID = "finess-present"
@@ -32,5 +33,5 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     if isinstance(structure, dict) and structure.get("finess") not in (None, ""):
         yield Finding(
             "/spec/structure/finess",
-            "the structure has a FINESS number: it needs an ORG mailbox, not a BAL Cabinet",
+            _("the structure has a FINESS number: it needs an ORG mailbox, not a BAL Cabinet"),
         )

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, ProjectFinding, Summary
 
 ID = "name-confusable"
@@ -61,73 +62,111 @@ def within_one_edit(first: str, second: str) -> bool:
     return first[index:] == second[index + 1 :]
 
 
-# A bucket larger than this is searched with the deletion index instead of pair by pair: many addresses
-# may share half a skeleton (same town, same domain, same length), and pairs would grow as its square.
-_PAIRWISE_MAX = 48
-
-_Key = tuple[int, bool, str]
+# Up to this many texts, a group is compared pair by pair; larger ones are split again.
+_PAIRWISE_MAX = 8
+_SHORT = 3  # texts this short are indexed by their deletions (at most 4 each) instead of split
 
 
-def _half_keys(skel: str) -> tuple[_Key, _Key, _Key, _Key]:
-    """Two skeletons within one edit share one of these keys (the pigeonhole principle: one edit leaves one
-    half intact). For a shorter text `a` of length n, with h = n // 2: a substitution or an insertion at or
-    after h leaves a[:h] intact; before h, a[h:] is intact, at the same place from the end. A text of length
-    n + 1 therefore also files itself under n's keys, its middle character set aside."""
-    n = len(skel)
-    h, g = n // 2, (n - 1) // 2
-    return (n, False, skel[:h]), (n, True, skel[h:]), (n - 1, False, skel[:g]), (n - 1, True, skel[g + 1 :])
+def _thirds(text: str) -> tuple[tuple[str, str], ...]:
+    """(key, the rest) pairs: two texts within one edit share a key, and then their rests are within one
+    edit too (the pigeonhole principle: one edit touches one third of the shorter text). For a text of
+    length n cut at b1 = n // 3 and b2 = 2n // 3 into A B C, a key is two thirds and the rest the third
+    one: an edit in A leaves B C intact (at the same place from the end), in B leaves A and C, in C leaves
+    A B. A text of length n + 1 also files itself under n's keys, its thirds after an insertion shifted
+    by one. The tags (length, letter) and "|" cannot be mistaken for skeleton characters ([a-z0-9@])."""
+    m = len(text)
+    b1, b2 = m // 3, 2 * m // 3
+    c1, c2 = (m - 1) // 3, 2 * (m - 1) // 3
+    first, middle, last = text[:b1], text[b1:b2], text[b2:]
+    head, tail = text[:c1], text[c2 + 1 :]
+    return (
+        (f"{m}A{middle}|{last}", first),
+        (f"{m}B{first}|{last}", middle),
+        (f"{m}C{first}|{middle}", last),
+        (f"{m - 1}A{text[c1 + 1 : c2 + 1]}|{tail}", text[: c1 + 1]),
+        (f"{m - 1}B{head}|{tail}", text[c1 : c2 + 1]),
+        (f"{m - 1}C{head}|{text[c1:c2]}", text[c2:]),
+    )
 
 
-def _pairs(bucket: list[int], skeletons: list[str]) -> Iterator[tuple[int, int]]:
-    """(earlier, later) positions in `bucket` that may be one edit apart."""
-    if len(bucket) <= _PAIRWISE_MAX:
-        for j, later in enumerate(bucket):
-            for earlier in bucket[:j]:
-                yield earlier, later
+def _candidates(items: list[tuple[int, str]], out: set[tuple[int, int]]) -> None:
+    """Adds to `out` the (earlier, later) pairs of ids among distinct texts, given in id order, that may be
+    one edit apart: every pair that is, and a few more.
+
+    Texts sharing a key differ only in their rests, which are a third as long: a large group is split
+    again on them (addresses share a lot: "centre-medical-…@same.domain" differ in a few characters),
+    so the work stays linear in the number of texts instead of growing with a group's square."""
+    if max(len(text) for _, text in items) <= _SHORT:  # a third of nothing: symmetric deletions instead
+        by_variant: dict[str, list[int]] = {}
+        for ident, text in items:
+            for variant in _deletions(text) | {text}:
+                by_variant.setdefault(variant, []).append(ident)
+        for idents in by_variant.values():
+            out.update((earlier, later) for j, later in enumerate(idents) for earlier in idents[:j])
         return
-    # Symmetric deletions: two texts within one edit share a one-deletion variant, or one is a deletion
-    # of the other; linear in the bucket's size.
-    by_variant: dict[str, list[int]] = {}
-    for position in bucket:
-        variants = _deletions(skeletons[position])
-        variants.add(skeletons[position])
-        for variant in variants:
-            by_variant.setdefault(variant, []).append(position)
-    for positions in by_variant.values():
-        for j, later in enumerate(positions):
-            for earlier in positions[:j]:
-                yield earlier, later
+    # A key nearly always belongs to one text only: a list is made for the few that several share.
+    groups: dict[str, tuple[int, str] | list[tuple[int, str]]] = {}
+    get = groups.get
+    for ident, text in items:
+        for key, rest in _thirds(text):
+            found = get(key)
+            if found is None:
+                groups[key] = (ident, rest)
+            elif type(found) is tuple:
+                groups[key] = [found, (ident, rest)]
+            else:
+                found.append((ident, rest))  # type: ignore[union-attr]
+    for group in groups.values():
+        if type(group) is not list:
+            continue
+        if len(group) <= _PAIRWISE_MAX:  # ids stay in order: the earlier one first
+            out.update((earlier, later) for j, (later, _) in enumerate(group) for earlier, _ in group[:j])
+        else:
+            _candidates(group, out)
+
+
+def _close_pairs(texts: list[str]) -> dict[int, list[int]]:
+    """Index -> indexes of the other texts within one edit of it."""
+    pairs: set[tuple[int, int]] = set()
+    if len(texts) > 1:
+        _candidates(list(enumerate(texts)), pairs)
+    neighbours: dict[int, list[int]] = {}
+    for a, b in pairs:
+        if within_one_edit(texts[a], texts[b]):
+            neighbours.setdefault(a, []).append(b)
+            neighbours.setdefault(b, []).append(a)
+    return neighbours
 
 
 def check_project(summaries: list[Summary]) -> Iterator[ProjectFinding]:
-    # Candidates (files that share a half-key) first, then each checked exactly: linear in the number of
-    # files; about 4 dictionary entries per file, where a deletion index needs one per character (~45).
+    # Files with the same skeleton are grouped first: the search runs on distinct skeletons (a thousand
+    # copies of one address cost one), then each file takes the earliest file of its own group or of a
+    # neighbouring one whose address is not the very same (that is address-duplicate's to report).
     entries = [summary for summary in summaries if summary.address is not None]
-    skeletons = [skeleton(summary.address) for summary in entries if summary.address is not None]
-    buckets: dict[_Key, int | list[int]] = {}
-    for position, skel in enumerate(skeletons):
-        for key in _half_keys(skel):
-            hits = buckets.get(key)
-            if hits is None:  # nearly always: a list only for the keys several files share
-                buckets[key] = position
-            elif isinstance(hits, int):
-                buckets[key] = [hits, position]
-            else:
-                hits.append(position)
-    candidates: dict[int, set[int]] = {}
-    for hits in buckets.values():
-        if isinstance(hits, list):
-            for earlier, later in _pairs(hits, skeletons):
-                candidates.setdefault(later, set()).add(earlier)
-    for position in sorted(candidates):
-        summary, skel = entries[position], skeletons[position]
-        address = summary.address
-        assert address is not None
-        lowered = address.lower()
-        for index in sorted(candidates[position]):  # the earliest file first: the message names the same one every run
-            other = entries[index]
-            assert other.address is not None
-            if other.address.lower() != lowered and within_one_edit(skel, skeletons[index]):
-                message = f"address {address} is easily confused with {other.address} ({other.file})"
-                yield ProjectFinding(summary.file, Finding("/spec/address", message), other.file)
-                break
+    lowered = [summary.address.lower() for summary in entries if summary.address is not None]
+    groups: dict[str, list[int]] = {}
+    for position, summary in enumerate(entries):
+        assert summary.address is not None
+        groups.setdefault(skeleton(summary.address), []).append(position)
+    texts = list(groups)
+    neighbours = _close_pairs(texts)
+    # Per group: its first file, and its first file with another address than that one (or None)
+    firsts = [
+        (positions[0], next((p for p in positions if lowered[p] != lowered[positions[0]]), None))
+        for positions in groups.values()
+    ]
+    group_of = {position: index for index, positions in enumerate(groups.values()) for position in positions}
+    for position, summary in enumerate(entries):
+        group = group_of[position]
+        earliest: int | None = None
+        for other_group in (group, *neighbours.get(group, ())):
+            first, first_other = firsts[other_group]
+            candidate = first if lowered[first] != lowered[position] else first_other
+            if candidate is not None and candidate < position and (earliest is None or candidate < earliest):
+                earliest = candidate
+        if earliest is not None:  # the earliest file: the message names the same one every run
+            other = entries[earliest]
+            message = _("address {address} is easily confused with {other} ({file})").format(
+                address=summary.address, other=other.address, file=other.file
+            )
+            yield ProjectFinding(summary.file, Finding("/spec/address", message), other.file)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, ProjectFinding, Summary
 
 ID = "name-duplicate"
@@ -29,7 +30,7 @@ def check_project(summaries: list[Summary]) -> Iterator[ProjectFinding]:
         if summary.name is None:
             continue
         if summary.name in first:
-            message = f"name {summary.name!r} is already used by {first[summary.name]}"
+            message = _("name {name!r} is already used by {file}").format(name=summary.name, file=first[summary.name])
             yield ProjectFinding(summary.file, Finding("/metadata/name", message), first[summary.name])
         else:
             first[summary.name] = summary.file

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, spec_of
 
 ID = "name-geo-hint"
@@ -47,10 +48,12 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     example = (
         f"{local_part}.{postal_code}@{domain}"
         if isinstance(postal_code, str)
-        else f"{local_part}.<postal code>@{domain}"
+        else f"{local_part}.<{_('postal code')}>@{domain}"
     )
     yield Finding(
         "/spec/address",
-        f"the address has neither the postal code nor the city: add one to tell this structure from namesakes "
-        f"(e.g. {example})",
+        _(
+            "the address has neither the postal code nor the city: add one to tell this structure from namesakes "
+            "(e.g. {example})"
+        ).format(example=example),
     )

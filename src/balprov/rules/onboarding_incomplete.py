@@ -24,13 +24,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import N_, _
 from balprov.rules.base import Finding, RuleContext, spec_of
 
 ID = "onboarding-incomplete"
 LEVEL = "warning"
 ITEMS = {
-    "patientsInformed": "patients have not been informed that a shared mailbox is used",
-    "partnersNotified": "external partners have not been told about the mailbox",
+    "patientsInformed": N_("patients have not been informed that a shared mailbox is used"),
+    "partnersNotified": N_("external partners have not been told about the mailbox"),
 }
 
 
@@ -41,7 +42,7 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     if "onboarding" not in spec:
         yield Finding(
             "/spec",
-            "no onboarding checklist: add spec.onboarding (patientsInformed, partnersNotified)",
+            _("no onboarding checklist: add spec.onboarding (patientsInformed, partnersNotified)"),
             at_key=True,
         )
         return
@@ -52,7 +53,9 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
         return
     for key, message in ITEMS.items():
         if key not in onboarding:
-            yield Finding("/spec/onboarding", f"{message} ({key} is missing)", at_key=True)
+            yield Finding(
+                "/spec/onboarding", _("{message} ({key} is missing)").format(message=_(message), key=key), at_key=True
+            )
         elif onboarding[key] is not True:
-            state = "false" if onboarding[key] is False else "not true"
-            yield Finding(f"/spec/onboarding/{key}", f"{message} ({key} is {state})")
+            text = _("{message} ({key} is false)") if onboarding[key] is False else _("{message} ({key} is not true)")
+            yield Finding(f"/spec/onboarding/{key}", text.format(message=_(message), key=key))

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, items_of, spec_of
 
 ID = "principal-count"
@@ -41,11 +42,13 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
     if not principals:
         yield Finding(
             "/spec/cotitulaires",
-            "no cotitulaire is the principal: mark exactly one with `principal: true`",
+            _("no cotitulaire is the principal: mark exactly one with `principal: true`"),
             at_key=True,
         )
     for index in principals[1:]:
         yield Finding(
             f"/spec/cotitulaires/{index}/principal",
-            f"a second principal (the first is cotitulaire #{principals[0] + 1}): exactly one is allowed",
+            _("a second principal (the first is cotitulaire #{number}): exactly one is allowed").format(
+                number=principals[0] + 1
+            ),
         )

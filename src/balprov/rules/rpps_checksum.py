@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.identifiers import is_rpps_shaped, luhn_ok
 from balprov.rules.base import Finding, RuleContext, items_of, spec_of
 
@@ -33,4 +34,5 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
         for index, item in items_of(spec, key):
             rpps = item.get("rpps")
             if is_rpps_shaped(rpps) and not luhn_ok(rpps):
-                yield Finding(f"/spec/{key}/{index}/rpps", f"RPPS {rpps} fails the Luhn check: a digit is wrong")
+                message = _("RPPS {rpps} fails the Luhn check: a digit is wrong").format(rpps=rpps)
+                yield Finding(f"/spec/{key}/{index}/rpps", message)

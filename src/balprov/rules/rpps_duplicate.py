@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, items_of, spec_of
 
 ID = "rpps-duplicate"
@@ -36,7 +37,9 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
         if rpps in first:
             yield Finding(
                 f"/spec/cotitulaires/{index}/rpps",
-                f"RPPS {rpps} is already cotitulaire #{first[rpps] + 1} of this mailbox",
+                _("RPPS {rpps} is already cotitulaire #{number} of this mailbox").format(
+                    rpps=rpps, number=first[rpps] + 1
+                ),
             )
         else:
             first[rpps] = index

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from balprov.i18n import _
 from balprov.rules.base import Finding, RuleContext, date_shaped, is_day, items_of, spec_of
 
 ID = "validity-window"
@@ -38,9 +39,10 @@ def check(document: Any, context: RuleContext) -> Iterator[Finding]:
                 bad = True  # missing, or the schema reports its shape: nothing to compare
             elif not is_day(value):
                 bad = True
-                yield Finding(f"/spec/delegataires/{index}/{key}", f"{value} is not a day of the calendar")
+                message = _("{value} is not a day of the calendar").format(value=value)
+                yield Finding(f"/spec/delegataires/{index}/{key}", message)
         if not bad and isinstance(start, str) and isinstance(end, str) and end < start:
             yield Finding(
                 f"/spec/delegataires/{index}/validUntil",
-                f"validUntil {end} is before validFrom {start}",
+                _("validUntil {end} is before validFrom {start}").format(end=end, start=start),
             )

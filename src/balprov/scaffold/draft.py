@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from balprov.i18n import _, ngettext
 from balprov.identifiers import is_rpps_shaped, luhn_ok
 from balprov.resources import schema_path
 from balprov.rules.address_syntax import problem as address_problem
@@ -101,48 +102,60 @@ class Draft:
 
 def line_problem(value: str) -> str | None:
     if not value.strip():
-        return "cannot be empty"
+        return _("cannot be empty")
     if len(value) > _LINE_MAX:
-        return f"at most {_LINE_MAX} characters ({len(value)} given)"
+        return _("at most {maximum} characters ({given} given)").format(maximum=_LINE_MAX, given=len(value))
     found = _LINE_FORBIDDEN.search(value)
     if found:
-        what = "a line break" if found.group() in "\r\n" else "'|'" if found.group() == "|" else "a control character"
-        return f"must be one line without '|' or control characters ({what} found)"
+        what = (
+            _("a line break")
+            if found.group() in "\r\n"
+            else "'|'"
+            if found.group() == "|"
+            else _("a control character")
+        )
+        return _("must be one line without '|' or control characters ({what} found)").format(what=what)
     return None
 
 
 def usage_problem(value: str) -> str | None:
     if not value.strip():
-        return "cannot be empty: say what is shared through this mailbox"
+        return _("cannot be empty: say what is shared through this mailbox")
     if len(value) > _USAGE_MAX:
-        return f"at most {_USAGE_MAX} characters ({len(value)} given)"
+        return _("at most {maximum} characters ({given} given)").format(maximum=_USAGE_MAX, given=len(value))
     if _USAGE_FORBIDDEN.search(value):
-        return "control characters are not allowed (line breaks and tabs are)"
+        return _("control characters are not allowed (line breaks and tabs are)")
     return None
 
 
 def postal_code_problem(value: str) -> str | None:
-    return None if _POSTAL_CODE.fullmatch(value) else f"{value!r} is not a five-digit postal code (e.g. 93260)"
+    if _POSTAL_CODE.fullmatch(value):
+        return None
+    return _("{value} is not a five-digit postal code (e.g. 93260)").format(value=repr(value))
 
 
 def structure_type_problem(value: str) -> str | None:
     kinds = structure_types()
-    return None if value in kinds else f"{value!r} is not a structure type; one of: {', '.join(kinds)}"
+    if value in kinds:
+        return None
+    return _("{value} is not a structure type; one of: {kinds}").format(value=repr(value), kinds=", ".join(kinds))
 
 
 def rpps_problem(value: str, luhn_checked: bool = True) -> str | None:
     """An RPPS is 11 digits; with `luhn_checked` (the project's rpps-checksum is an error) it passes Luhn."""
     if not is_rpps_shaped(value):
-        return f"{value!r} is not an RPPS number: 11 digits expected"
+        return _("{value} is not an RPPS number: 11 digits expected").format(value=repr(value))
     if luhn_checked and not luhn_ok(value):
-        return f"{value} fails the RPPS check digit (Luhn): a typo? (rule rpps-checksum)"
+        return _("{value} fails the RPPS check digit (Luhn): a typo? (rule rpps-checksum)").format(value=value)
     return None
 
 
 def name_problem(value: str) -> str | None:
     if _NAME.fullmatch(value):
         return None
-    return f"{value!r} is not a name: lowercase letters, digits and '-', at most 63, not starting or ending with '-'"
+    return _(
+        "{value} is not a name: lowercase letters, digits and '-', at most 63, not starting or ending with '-'"
+    ).format(value=repr(value))
 
 
 def address_problem_for(value: str, domain: str) -> str | None:
@@ -150,22 +163,24 @@ def address_problem_for(value: str, domain: str) -> str | None:
     if reason is not None:
         return reason
     if value.split("@", 1)[1] != domain:
-        return f"the operator imposes the domain {domain}: use …@{domain}"
+        return _("the operator imposes the domain {domain}: use …@{domain}").format(domain=domain)
     return None
 
 
 def delegate_id_problem(value: str) -> str | None:
     if _DELEGATE_ID.fullmatch(value):
         return None
-    return f"{value!r} is not an identifier: a-z, 0-9, '.', '_' and '-', starting with a letter or digit"
+    return _("{value} is not an identifier: a-z, 0-9, '.', '_' and '-', starting with a letter or digit").format(
+        value=repr(value)
+    )
 
 
 def date_problem(value: str) -> str | None:
     try:
         datetime.date.fromisoformat(value)
     except ValueError:
-        return f"{value!r} is not a day: YYYY-MM-DD expected"
-    return None if len(value) == 10 else f"{value!r} is not a day: YYYY-MM-DD expected"
+        return _("{value} is not a day: YYYY-MM-DD expected").format(value=repr(value))
+    return None if len(value) == 10 else _("{value} is not a day: YYYY-MM-DD expected").format(value=repr(value))
 
 
 def rights_of(value: str) -> tuple[str, ...]:
@@ -173,24 +188,30 @@ def rights_of(value: str) -> tuple[str, ...]:
     parts = [part for part in re.split(r"[+;/ ]+", value.strip().lower()) if part]
     unknown = [part for part in parts if part not in RIGHTS]
     if not parts or unknown:
-        raise DraftError(f"rights {value!r}: read, send or read+send expected")
+        raise DraftError(_("rights {value}: read, send or read+send expected").format(value=repr(value)))
     return tuple(right for right in RIGHTS if right in parts)
 
 
 def profession_of(value: str) -> tuple[str, str]:
     """`10` (a known code) or `CODE:Label`: the TRE_G15 code and its label."""
-    code, _, label = value.partition(":")
+    code, _colon, label = value.partition(":")
     code, label = code.strip(), label.strip()
     if not _CODE.fullmatch(code):
-        raise DraftError(f"profession {value!r}: a code such as 10 (Médecin) or 60 (Infirmier) expected")
+        raise DraftError(
+            _("profession {value}: a code such as 10 (Médecin) or 60 (Infirmier) expected").format(value=repr(value))
+        )
     if not label:
         if code not in PROFESSIONS:
             known = ", ".join(f"{c} {label}" for c, label in PROFESSIONS.items())
-            raise DraftError(f"profession code {code!r} is not known here ({known}); write it CODE:Label")
+            raise DraftError(
+                _("profession code {code} is not known here ({known}); write it CODE:Label").format(
+                    code=repr(code), known=known
+                )
+            )
         label = PROFESSIONS[code]
     problem = line_problem(label)
     if problem:
-        raise DraftError(f"profession label {label!r}: {problem}")
+        raise DraftError(_("profession label {label}: {problem}").format(label=repr(label), problem=problem))
     return code, label
 
 
@@ -225,17 +246,17 @@ def suggest_delegate_id(first_name: str, last_name: str) -> str:
 
 def _fields(spec: str, what: str, minimum: int, syntax: str) -> list[str]:
     if "\n" in spec or "\r" in spec:
-        raise DraftError(f"{what} must be one line")
+        raise DraftError(_("{what} must be one line").format(what=what))
     fields = [item.strip() for item in spec.split(",")]
     if len(fields) < minimum or any(not item for item in fields[:minimum]):
-        raise DraftError(f"{what} expects {syntax}")
+        raise DraftError(_("{what} expects {syntax}").format(what=what, syntax=syntax))
     return fields
 
 
 def _checked_line(value: str, what: str) -> str:
     problem = line_problem(value)
     if problem:
-        raise DraftError(f"{what}: {problem}")
+        raise DraftError(_("{what}: {problem}").format(what=what, problem=problem))
     return value
 
 
@@ -245,7 +266,7 @@ DELEGATAIRE_SYNTAX = "id,LastName,FirstName,rights[,RPPS;RPPS][,role=…][,from=
 
 def parse_cotitulaire(spec: str, luhn_checked: bool = True) -> Cotitulaire:
     """`10107592585,Martin,Anne,10,principal`."""
-    fields = _fields(spec, "a cotitulaire", 4, COTITULAIRE_SYNTAX)
+    fields = _fields(spec, _("a cotitulaire"), 4, COTITULAIRE_SYNTAX)
     rpps, last_name, first_name, profession = fields[:4]
     problem = rpps_problem(rpps, luhn_checked)
     if problem:
@@ -261,11 +282,15 @@ def parse_cotitulaire(spec: str, luhn_checked: bool = True) -> Cotitulaire:
         elif sep and key.strip().lower() == "civility" and _CIVILITY.fullmatch(value.strip().upper()):
             civility = value.strip().upper()
         else:
-            raise DraftError(f"{extra!r} is not understood here; {COTITULAIRE_SYNTAX} expected")
+            raise DraftError(
+                _("{value} is not understood here; {syntax} expected").format(
+                    value=repr(extra), syntax=COTITULAIRE_SYNTAX
+                )
+            )
     return Cotitulaire(
         rpps=rpps,
-        last_name=_checked_line(last_name, "last name"),
-        first_name=_checked_line(first_name, "first name"),
+        last_name=_checked_line(last_name, _("last name")),
+        first_name=_checked_line(first_name, _("first name")),
         profession_code=code,
         profession_label=label,
         authentication=authentication,
@@ -285,7 +310,7 @@ def rpps_list(value: str, luhn_checked: bool = True) -> tuple[str, ...]:
 
 def parse_delegataire(spec: str, luhn_checked: bool = True) -> Delegataire:
     """`claire.dupont,Dupont,Claire,read+send,10107592585;10001045367,role=Secrétaire médicale`."""
-    fields = _fields(spec, "a délégataire", 4, DELEGATAIRE_SYNTAX)
+    fields = _fields(spec, _("a délégataire"), 4, DELEGATAIRE_SYNTAX)
     ident, last_name, first_name, rights = fields[:4]
     problem = delegate_id_problem(ident)
     if problem:
@@ -298,7 +323,7 @@ def parse_delegataire(spec: str, luhn_checked: bool = True) -> Delegataire:
         if not sep or key == "delegatedby":
             delegated_by = rpps_list(value if sep else extra, luhn_checked)
         elif key == "role":
-            values["role"] = _checked_line(value, "role")
+            values["role"] = _checked_line(value, _("role"))
         elif key in ("from", "until"):
             problem = date_problem(value)
             if problem:
@@ -310,11 +335,15 @@ def parse_delegataire(spec: str, luhn_checked: bool = True) -> Delegataire:
                 raise DraftError(problem)
             values["rpps"] = value
         else:
-            raise DraftError(f"{extra!r} is not understood here; {DELEGATAIRE_SYNTAX} expected")
+            raise DraftError(
+                _("{value} is not understood here; {syntax} expected").format(
+                    value=repr(extra), syntax=DELEGATAIRE_SYNTAX
+                )
+            )
     return Delegataire(
         id=ident,
-        last_name=_checked_line(last_name, "last name"),
-        first_name=_checked_line(first_name, "first name"),
+        last_name=_checked_line(last_name, _("last name")),
+        first_name=_checked_line(first_name, _("first name")),
         rights=rights_of(rights),
         delegated_by=delegated_by,
         **values,
@@ -325,31 +354,35 @@ def team_problem(cotitulaires: list[Cotitulaire], delegataires: list[Delegataire
     """What the cross-checks of the rules would reject in the people entered, as (the flag concerned,
     the message), or None."""
     if len(cotitulaires) > MAX_COTITULAIRES:
-        return "--cotitulaire", f"at most {MAX_COTITULAIRES} cotitulaires ({len(cotitulaires)} given)"
+        return "--cotitulaire", _("at most {maximum} cotitulaires ({given} given)").format(
+            maximum=MAX_COTITULAIRES, given=len(cotitulaires)
+        )
     seen: set[str] = set()
     for person in cotitulaires:
         if person.rpps in seen:
-            return "--cotitulaire", f"RPPS {person.rpps} is given for two cotitulaires"
+            return "--cotitulaire", _("RPPS {rpps} is given for two cotitulaires").format(rpps=person.rpps)
         seen.add(person.rpps)
     if sum(1 for person in cotitulaires if person.principal) > 1:
-        return "--cotitulaire", "only one cotitulaire can be the principal"
+        return "--cotitulaire", _("only one cotitulaire can be the principal")
     ids: set[str] = set()
     for delegate in delegataires:
         if delegate.id in ids:
-            return "--delegataire", f"two délégataires have the id {delegate.id}"
+            return "--delegataire", _("two délégataires have the id {id}").format(id=delegate.id)
         ids.add(delegate.id)
         problem = _delegate_problem(delegate, seen)
         if problem:
-            return "--delegataire", f"délégataire {delegate.id}: {problem}"
+            return "--delegataire", _("délégataire {id}: {problem}").format(id=delegate.id, problem=problem)
     return None
 
 
 def _delegate_problem(delegate: Delegataire, holders: set[str]) -> str | None:
     unknown = [rpps for rpps in delegate.delegated_by if rpps not in holders]
     if unknown:
-        return f"{', '.join(unknown)} is not a cotitulaire of this mailbox"
+        return ngettext(
+            "{rpps} is not a cotitulaire of this mailbox", "{rpps} is not a cotitulaire of this mailbox", len(unknown)
+        ).format(rpps=", ".join(unknown))
     if delegate.rpps is not None and delegate.rpps in holders:
-        return f"RPPS {delegate.rpps} is already a cotitulaire (one role per person)"
+        return _("RPPS {rpps} is already a cotitulaire (one role per person)").format(rpps=delegate.rpps)
     if delegate.valid_from and delegate.valid_until and delegate.valid_until < delegate.valid_from:
-        return f"the access ends ({delegate.valid_until}) before it starts"
+        return _("the access ends ({until}) before it starts").format(until=delegate.valid_until)
     return None

@@ -7,6 +7,8 @@ from typing import Protocol
 
 import click
 
+from balprov.i18n import _
+
 Check = Callable[[str], str | None]  # the problem with an answer, or None
 
 
@@ -23,19 +25,35 @@ class Prompter(Protocol):
 class ClickPrompter:
     """Questions and answers on the terminal's stderr, so stdout stays the command's output."""
 
-    def ask(self, question: str, *, default: str | None = None, check: Check | None = None) -> str:
-        def convert(value: str) -> str:
-            value = value.strip()
-            problem = check(value) if check is not None and (value or default != "") else None
-            if problem:
-                raise click.BadParameter(problem)
-            return value
+    # click's confirm hard-codes "[y/N]" and y/yes: these loops are click's, with every word in the user's language
+    # (the error lines too, without depending on click's messages being routed to our catalog)
 
-        answer: str = click.prompt(question, default=default, show_default=bool(default), value_proc=convert, err=True)
-        return answer
+    def ask(self, question: str, *, default: str | None = None, check: Check | None = None) -> str:
+        while True:
+            answer: str = click.prompt(
+                question, default=default, show_default=bool(default), value_proc=str.strip, err=True
+            )
+            problem = check(answer) if check is not None and (answer or default != "") else None
+            if not problem:
+                return answer
+            click.echo(_("Error: {message}").format(message=problem), err=True)
 
     def confirm(self, question: str, *, default: bool = False) -> bool:
-        return click.confirm(question, default=default, err=True)
+        choices = _("Y/n") if default else _("y/N")
+        # English answers are understood in every language; a translation adds its own ("o|oui")
+        yes = {"y", "yes", *_("y|yes").split("|")}
+        no = {"n", "no", *_("n|no").split("|")}
+        while True:
+            answer = click.prompt(
+                f"{question} [{choices}]", default="", show_default=False, value_proc=str.strip, err=True
+            ).lower()
+            if answer in yes:
+                return True
+            if answer in no:
+                return False
+            if answer == "":
+                return default
+            click.echo(_("Error: invalid input"), err=True)
 
     def say(self, text: str) -> None:
         click.echo(text, err=True)

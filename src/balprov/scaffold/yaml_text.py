@@ -45,7 +45,7 @@ def _scalar(value: Any) -> str:
     if inner.startswith("['"):  # quoting needed: double quotes, as the shipped examples write RPPS numbers
         inner = _dump(text, '"')
     if not (inner.startswith("[") and inner.endswith("]")) or "\n" in inner:  # pragma: no cover - PyYAML contract
-        raise ValueError(f"cannot write {text!r} as a one-line YAML scalar")
+        raise AssertionError(f"cannot write {text!r} as a one-line YAML scalar")
     return inner[1:-1]
 
 

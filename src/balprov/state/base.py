@@ -6,30 +6,79 @@ a process killed at any moment leaves either the whole change recorded or none o
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
 from balprov.errors import BalprovError
+from balprov.i18n import _
 
 
 class StateLockedError(BalprovError):
     """Another process holds the state lock; the message names it."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class MailboxRecord:
-    """One applied mailbox: its normalized definition as applied, and who applied it when."""
+    """One applied mailbox: its normalized definition as applied, and who applied it when.
+
+    `stored` is the definition, or the JSON text a backend read it as: decoded on first use of
+    `definition`. A no-change plan compares digests only, and decoding 50,000 definitions it never
+    reads would cost more than a second."""
 
     name: str
     address: str
-    definition: dict[str, Any]
+    stored: dict[str, Any] | str
     digest: str
     provider_ids: dict[str, str]
     applied_at: str  # ISO 8601, UTC
     applied_by: str
     applied_host: str
     git_commit: str | None
+    _decoded: list[dict[str, Any]] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def definition(self) -> dict[str, Any]:
+        if isinstance(self.stored, dict):
+            return self.stored
+        if not self._decoded:
+            try:
+                value = json.loads(self.stored)
+            except ValueError as error:
+                message = _("the state's record of mailbox {name} is damaged: {reason}")
+                raise BalprovError(message.format(name=self.name, reason=error)) from None
+            if not isinstance(value, dict):
+                raise BalprovError(
+                    _("the state's record of mailbox {name} is damaged: {reason}").format(
+                        name=self.name, reason=_("not a mapping")
+                    )
+                )
+            self._decoded.append(value)
+        return self._decoded[0]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as `state show` prints it (the definition decoded)."""
+        return {
+            "name": self.name,
+            "address": self.address,
+            "definition": self.definition,
+            "digest": self.digest,
+            "provider_ids": self.provider_ids,
+            "applied_at": self.applied_at,
+            "applied_by": self.applied_by,
+            "applied_host": self.applied_host,
+            "git_commit": self.git_commit,
+        }
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (self.name, self.address, self.definition, self.digest, self.provider_ids, self.applied_at,
+                self.applied_by, self.applied_host, self.git_commit)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:  # the same record whether its definition came as text or decoded
+        return isinstance(other, MailboxRecord) and self._compared() == other._compared()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable contents, as the generated __eq__ would have made it
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +132,8 @@ class LockInfo:
     since: str  # ISO 8601, UTC
 
     def describe(self) -> str:
-        return (
-            f"lock {self.lock_id} held by {self.who}@{self.host} (pid {self.pid}) "
-            f"for {self.operation} since {self.since}"
+        return _("lock {lock_id} held by {who}@{host} (pid {pid}) for {operation} since {since}").format(
+            lock_id=self.lock_id, who=self.who, host=self.host, pid=self.pid, operation=self.operation, since=self.since
         )
 
 

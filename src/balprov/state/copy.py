@@ -9,6 +9,7 @@ mailboxes and the journal (with its ids) arrive unchanged, so saved plans and th
 from __future__ import annotations
 
 from balprov.errors import BalprovError
+from balprov.i18n import _
 from balprov.state.base import StateBackend, StateExport
 from balprov.state.sqlite import SqliteState
 
@@ -16,7 +17,9 @@ from balprov.state.sqlite import SqliteState
 def copy_state(source: StateBackend, target: StateBackend, *, force: bool, lock_timeout: float) -> StateExport:
     """Make `target` hold exactly what `source` holds; refuses a non-empty target unless `force`."""
     if _where(source) == _where(target):
-        raise BalprovError(f"{target.display}: the source and the target are the same state; nothing to copy")
+        raise BalprovError(
+            _("{state}: the source and the target are the same state; nothing to copy").format(state=target.display)
+        )
     data = source.export_state()
     lock = target.acquire_lock("state copy", lock_timeout)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from balprov.errors import ConfigError
+from balprov.i18n import _
 from balprov.project import Project
 from balprov.state.base import StateBackend
 from balprov.state.sqlite import SCHEMA_VERSION as SQLITE_SCHEMA_VERSION
@@ -24,8 +25,9 @@ def open_state(project: Project) -> StateBackend:
 
         return PostgresState(_dsn(project))
     raise ConfigError(
-        f"balprov.yaml: state backend {project.state_backend!r} is not available in this balprov "
-        f"(available: {', '.join(BACKENDS)})"
+        _("balprov.yaml: state backend {backend} is not available in this balprov (available: {available})").format(
+            backend=repr(project.state_backend), available=", ".join(BACKENDS)
+        )
     )
 
 
@@ -54,7 +56,9 @@ def migrate_state(project: Project) -> Migrated:
 def _dsn(project: Project) -> str:
     if not project.state_dsn:
         raise ConfigError(
-            f"{project.display(project.config_path)}: state backend postgres needs `state.dsn` "
-            "(for example dsn: postgresql://balprov:${BALPROV_PG_PASSWORD}@db.example:5432/balprov)"
+            _(
+                "{path}: state backend postgres needs `state.dsn` "
+                "(for example dsn: postgresql://balprov:${{BALPROV_PG_PASSWORD}}@db.example:5432/balprov)"
+            ).format(path=project.display(project.config_path))
         )
     return project.state_dsn

@@ -42,6 +42,7 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
 from balprov.errors import BalprovError
+from balprov.i18n import _
 from balprov.state.base import (
     AppliedChange,
     JournalEntry,
@@ -61,7 +62,7 @@ from balprov.state.rows import (
     mailbox_record,
     mailbox_row,
 )
-from balprov.state.sqlite import ACTIONS, KIND, current_user, pid_alive, utc_now
+from balprov.state.sqlite import ACTIONS, KIND, current_user, no_such_lock, not_empty, pid_alive, utc_now
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -169,7 +170,7 @@ def migrate(dsn: str, migrations: Sequence[Migration] | None = None, display: st
     shown = display if display is not None else mask_dsn(dsn)
     db = _connect(dsn, shown, APPLICATION_NAME)
     try:
-        with _guard(dsn, shown, "migrating the state schema", db), db.transaction():
+        with _guard(dsn, shown, _("migrating the state schema"), db), db.transaction():
             return _migrate(db, known, shown)
     finally:
         db.close()
@@ -180,7 +181,7 @@ def _migrate(db: Connection, known: Sequence[Migration], display: str) -> Migrat
     before = _schema_version(db)
     if before is None:
         if _has_balprov_tables(db):
-            raise BalprovError(_not_a_state(display, "balprov_ tables without balprov_schema_migrations"))
+            raise BalprovError(_not_a_state(display, _("balprov_ tables without balprov_schema_migrations")))
         db.execute(
             "CREATE TABLE balprov_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
             "applied_at timestamptz NOT NULL DEFAULT now())"
@@ -223,14 +224,14 @@ def _has_balprov_tables(db: Connection) -> bool:
 
 
 def _newer(display: str, found: int, known: int) -> str:
-    return (
-        f"{display}: the state has schema version {found}, written by a newer balprov; this balprov knows schema "
-        f"version {known} at most. Upgrade balprov to use this state."
-    )
+    return _(
+        "{state}: the state has schema version {found}, written by a newer balprov; this balprov knows schema "
+        "version {known} at most. Upgrade balprov to use this state."
+    ).format(state=display, found=found, known=known)
 
 
 def _not_a_state(display: str, why: str) -> str:
-    return f"{display}: this database does not hold a usable balprov state ({why})"
+    return _("{state}: this database does not hold a usable balprov state ({why})").format(state=display, why=why)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -241,7 +242,9 @@ def _connect(dsn: str, display: str, application: str) -> Connection:
     try:
         settings = conninfo_to_dict(dsn)
     except psycopg.Error as error:
-        raise BalprovError(f"{display}: not a valid PostgreSQL DSN: {_message(error, dsn)}") from None
+        raise BalprovError(
+            _("{state}: not a valid PostgreSQL DSN: {reason}").format(state=display, reason=_message(error, dsn))
+        ) from None
     extra: dict[str, Any] = {}
     if "connect_timeout" not in settings:
         extra["connect_timeout"] = CONNECT_TIMEOUT_S
@@ -250,7 +253,11 @@ def _connect(dsn: str, display: str, application: str) -> Connection:
     try:
         return psycopg.connect(dsn, autocommit=True, **extra)
     except psycopg.Error as error:
-        raise BalprovError(f"{display}: cannot connect to the state database: {_message(error, dsn)}") from None
+        raise BalprovError(
+            _("{state}: cannot connect to the state database: {reason}").format(
+                state=display, reason=_message(error, dsn)
+            )
+        ) from None
 
 
 def _message(error: BaseException, dsn: str) -> str:
@@ -259,17 +266,27 @@ def _message(error: BaseException, dsn: str) -> str:
 
 
 def _describe(error: psycopg.Error, dsn: str, display: str, doing: str, db: Connection | None) -> BalprovError:
+    # `doing` comes translated ("reading the state"); a translation may carry its own preposition
+    # ("lors de la lecture de l'état"), which is why "while" sits in these messages and not in `doing`
     text = _message(error, dsn)
     if isinstance(error, pg_errors.InsufficientPrivilege):
         return BalprovError(
-            f"{display}: permission denied while {doing}: {text} (the DSN's user needs SELECT, INSERT, UPDATE and "
-            "DELETE on the balprov_ tables; `balprov state migrate` also needs CREATE on the schema)"
+            _(
+                "{state}: permission denied while {doing}: {reason} (the DSN's user needs SELECT, INSERT, UPDATE "
+                "and DELETE on the balprov_ tables; `balprov state migrate` also needs CREATE on the schema)"
+            ).format(state=display, doing=doing, reason=text)
         )
     if isinstance(error, pg_errors.UndefinedTable | pg_errors.UndefinedColumn | pg_errors.UndefinedFunction):
         return BalprovError(_not_a_state(display, text))
     if isinstance(error, psycopg.OperationalError) or (db is not None and (db.closed or db.broken)):
-        return BalprovError(f"{display}: the connection to the state database was lost while {doing}: {text}")
-    return BalprovError(f"{display}: state database error while {doing}: {text}")
+        return BalprovError(
+            _("{state}: the connection to the state database was lost while {doing}: {reason}").format(
+                state=display, doing=doing, reason=text
+            )
+        )
+    return BalprovError(
+        _("{state}: state database error while {doing}: {reason}").format(state=display, doing=doing, reason=text)
+    )
 
 
 @contextlib.contextmanager
@@ -310,7 +327,7 @@ class PostgresState(StateBackend):
 
     def _initialize(self) -> int:
         latest = self._migrations[-1].version
-        with self._guard("opening the state"):
+        with self._guard(_("opening the state")):
             version = _schema_version(self._db)
             if not version:
                 # first use of an empty database: create the state (under the migrations' lock, which also
@@ -322,12 +339,14 @@ class PostgresState(StateBackend):
                 raise BalprovError(_newer(self.display, version, latest))
             if version < latest:
                 raise BalprovError(
-                    f"{self.display}: the state has schema version {version}; this balprov needs version {latest}. "
-                    "Run `balprov state migrate` once to upgrade it (older balprov versions will then refuse it)."
+                    _(
+                        "{state}: the state has schema version {version}; this balprov needs version {latest}. "
+                        "Run `balprov state migrate` once to upgrade it (older balprov versions will then refuse it)."
+                    ).format(state=self.display, version=version, latest=latest)
                 )
             row = self._db.execute("SELECT kind, lock_key FROM balprov_meta WHERE id = 1").fetchone()
         if row is None or row[0] != KIND:
-            raise BalprovError(_not_a_state(self.display, "no balprov_meta row"))
+            raise BalprovError(_not_a_state(self.display, _("no balprov_meta row")))
         return int(row[1])
 
     def _guard(self, doing: str, db: Connection | None = None) -> contextlib.AbstractContextManager[None]:
@@ -336,19 +355,19 @@ class PostgresState(StateBackend):
     # -- reading -----------------------------------------------------------------------------------
 
     def snapshot(self) -> StateSnapshot:
-        with self._guard("reading the state"):
+        with self._guard(_("reading the state")):
             # one statement: one consistent snapshot of the meta row and every mailbox
             rows = self._db.execute(
                 f"SELECT m.lineage, m.serial, {_MAILBOX_SELECT} FROM balprov_meta m "
                 "LEFT JOIN balprov_mailboxes b ON true WHERE m.id = 1 ORDER BY b.name"
             ).fetchall()
         if not rows:
-            raise BalprovError(_not_a_state(self.display, "no balprov_meta row"))
+            raise BalprovError(_not_a_state(self.display, _("no balprov_meta row")))
         mailboxes = {row[2]: mailbox_record(row[2:], _decoded) for row in rows if row[2] is not None}
         return StateSnapshot(lineage=str(rows[0][0]), serial=int(rows[0][1]), mailboxes=mailboxes)
 
     def history(self, name: str | None = None) -> list[JournalEntry]:
-        with self._guard("reading the journal"):
+        with self._guard(_("reading the journal")):
             if name is None:
                 rows = self._db.execute(f"SELECT {_JOURNAL_SELECT} FROM balprov_journal ORDER BY id").fetchall()
             else:
@@ -358,7 +377,7 @@ class PostgresState(StateBackend):
         return [journal_entry(row, _decoded) for row in rows]
 
     def entries_for_plan(self, plan_id: str) -> list[JournalEntry]:
-        with self._guard("reading the journal"):
+        with self._guard(_("reading the journal")):
             rows = self._db.execute(
                 f"SELECT {_JOURNAL_SELECT} FROM balprov_journal WHERE plan_id = %s ORDER BY id", (plan_id,)
             ).fetchall()
@@ -368,9 +387,9 @@ class PostgresState(StateBackend):
 
     def record(self, change: AppliedChange) -> int:
         if change.action not in ACTIONS:
-            raise ValueError(f"cannot record action {change.action!r}: one of {', '.join(ACTIONS)}")
+            raise AssertionError(f"cannot record action {change.action!r}: one of {', '.join(ACTIONS)}")  # a bug
         if change.action != "delete" and (change.definition is None or change.digest is None):
-            raise ValueError(f"a {change.action} of {change.name} needs its definition and digest")
+            raise AssertionError(f"a {change.action} of {change.name} needs its definition and digest")  # a bug
         params = {
             "lock": self._held.lock_id if self._held is not None else None,
             "at": utc_now(),
@@ -387,24 +406,32 @@ class PostgresState(StateBackend):
             "plan_id": change.plan_id,
             "attributes": dumps(change.attributes),
         }
-        doing = f"recording the {change.action} of {change.name} (applied at the operator; run apply again to converge)"
+        doing = _("recording the {action} of {name} (applied at the operator; run apply again to converge)").format(
+            action=change.action, name=change.name
+        )
         try:
             row = self._db.execute(_RECORD_DELETE if change.action == "delete" else _RECORD_UPSERT, params).fetchone()
         except pg_errors.UniqueViolation as error:
             holder = self._address_holder(change.address)
             if holder is not None and holder != change.name:
                 raise BalprovError(
-                    f"{self.display}: cannot record the {change.action} of {change.name}: its address "
-                    f"{change.address} is recorded for mailbox {holder}"
+                    _(
+                        "{path}: cannot record the {action} of {name}: its address {address} is recorded for "
+                        "mailbox {holder}"
+                    ).format(
+                        path=self.display, action=change.action, name=change.name, address=change.address, holder=holder
+                    )
                 ) from None
             raise _describe(error, self.dsn, self.display, doing, self._db) from None
         except psycopg.Error as error:
             raise _describe(error, self.dsn, self.display, doing, self._db) from None
         if row is None:  # the serial was not raised: our lock row is gone
             raise StateLockedError(
-                f"{self.display}: the state lock {params['lock']} is no longer held by this process (removed with "
-                f"`balprov force-unlock`, or taken over); the {change.action} of {change.name} was applied at the "
-                "operator but not recorded, and nothing more is. Run apply again to converge."
+                _(
+                    "{state}: the state lock {lock_id} is no longer held by this process (removed with "
+                    "`balprov force-unlock`, or taken over); the {action} of {name} was applied at the "
+                    "operator but not recorded, and nothing more is. Run apply again to converge."
+                ).format(state=self.display, lock_id=params["lock"], action=change.action, name=change.name)
             )
         return int(row[0])
 
@@ -470,8 +497,12 @@ class PostgresState(StateBackend):
             "FROM pg_stat_activity WHERE pid = %s",
             (backend,),
         ).fetchone()
-        details = f", user {row[0]}, application {row[1]!r}, client {row[2]}" if row is not None else ""
-        return f"a session that left no lock details (backend pid {backend}{details})"
+        if row is None:
+            return _("a session that left no lock details (backend pid {backend})").format(backend=backend)
+        return _(
+            "a session that left no lock details (backend pid {backend}, user {user}, application {application}, "
+            "client {client})"
+        ).format(backend=backend, user=row[0], application=repr(row[1]), client=row[2])
 
     def _terminate(self, backend: int) -> bool:
         """End the session `backend` if it still holds this state's advisory lock; True once it has ended."""
@@ -486,7 +517,7 @@ class PostgresState(StateBackend):
         mine = LockInfo(str(uuid.uuid4()), current_user(), socket.gethostname(), os.getpid(), operation, "")
         ended: set[int] = set()
         while True:
-            with self._guard("taking the state lock"):
+            with self._guard(_("taking the state lock")):
                 if self._held is None:
                     mine = LockInfo(mine.lock_id, mine.who, mine.host, mine.pid, mine.operation, utc_now())
                     if self._try_lock(mine):
@@ -515,20 +546,28 @@ class PostgresState(StateBackend):
                     if holder is not None
                     else self._unidentified(holding)
                     if holding is not None
-                    else "a session that just released it"
+                    else _("a session that just released it")
                 )
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                waited = f" after waiting {timeout:g} s" if timeout > 0 else ""
                 remedy = (
-                    f"remove the lock with `balprov force-unlock {holder.lock_id}` (it ends the holder's database "
-                    "session)"
+                    _("remove the lock with `balprov force-unlock {lock_id}` (it ends the holder's database session)")
                     if holder is not None
-                    else "ask the database administrator to end that session"
+                    else _("ask the database administrator to end that session")
+                ).format(lock_id=holder.lock_id if holder is not None else "")
+                locked = (
+                    _(
+                        "{state}: the state is locked after waiting {seconds} s: {holder}. Wait for it to finish "
+                        "(--lock-timeout), or, if that process is gone for good, {remedy}."
+                    )
+                    if timeout > 0
+                    else _(
+                        "{state}: the state is locked: {holder}. Wait for it to finish (--lock-timeout), or, if that "
+                        "process is gone for good, {remedy}."
+                    )
                 )
                 raise StateLockedError(
-                    f"{self.display}: the state is locked{waited}: {described}. Wait for it to finish "
-                    f"(--lock-timeout), or, if that process is gone for good, {remedy}."
+                    locked.format(state=self.display, seconds=f"{timeout:g}", holder=described, remedy=remedy)
                 )
             time.sleep(min(LOCK_POLL_S, remaining))
 
@@ -546,14 +585,14 @@ class PostgresState(StateBackend):
                 # the lock with it, and the row left behind is ignored as stale
                 session.close()
             return
-        with self._guard("releasing the state lock"):  # not ours: only a stale row of that id is removed
+        with self._guard(_("releasing the state lock")):  # not ours: only a stale row of that id is removed
             self._db.execute(
                 f"DELETE FROM balprov_lock WHERE id = 1 AND lock_id = %(lock)s AND backend_pid NOT IN ({_HOLDER})",
                 {**_split(self._lock_key), "lock": lock_id},
             )
 
     def force_unlock(self, lock_id: str) -> LockInfo:
-        with self._guard("removing the state lock"):
+        with self._guard(_("removing the state lock")):
             with self._db.transaction():
                 row = self._db.execute(f"SELECT {_LOCK_SELECT} FROM balprov_lock WHERE id = 1 FOR UPDATE").fetchone()
                 found = self._db.execute(_HOLDER, _split(self._lock_key)).fetchone()
@@ -565,35 +604,44 @@ class PostgresState(StateBackend):
                             ended = self._terminate(holding)
                         except pg_errors.InsufficientPrivilege:
                             raise BalprovError(
-                                f"{self.display}: cannot remove lock {lock_id}: ending its holder's database session "
-                                f"(backend pid {holding}) needs the holder's role, pg_signal_backend or a superuser; "
-                                f"ask the database administrator to run SELECT pg_terminate_backend({holding})"
+                                _(
+                                    "{state}: cannot remove lock {lock_id}: ending its holder's database session "
+                                    "(backend pid {backend}) needs the holder's role, pg_signal_backend or a "
+                                    "superuser; ask the database administrator to run "
+                                    "SELECT pg_terminate_backend({backend})"
+                                ).format(state=self.display, lock_id=lock_id, backend=holding)
                             ) from None
                         if not ended:
                             raise BalprovError(
-                                f"{self.display}: cannot remove lock {lock_id}: its holder's database session (backend "
-                                f"pid {holding}) did not end within {TERMINATE_WAIT_MS / 1000:g} s; try again"
+                                _(
+                                    "{state}: cannot remove lock {lock_id}: its holder's database session (backend "
+                                    "pid {backend}) did not end within {seconds} s; try again"
+                                ).format(
+                                    state=self.display,
+                                    lock_id=lock_id,
+                                    backend=holding,
+                                    seconds=f"{TERMINATE_WAIT_MS / 1000:g}",
+                                )
                             )
                     self._db.execute("DELETE FROM balprov_lock WHERE id = 1")
                     return holder
             current = self.current_lock()
-        where = f"; the state is locked by {current.describe()}" if current is not None else "; the state is not locked"
-        raise BalprovError(f"no lock {lock_id} is held{where}")
+        raise BalprovError(no_such_lock(lock_id, current))
 
     def current_lock(self) -> LockInfo | None:
-        with self._guard("reading the state lock"):
+        with self._guard(_("reading the state lock")):
             holder, backend, holding = self._holder()
         return holder if holder is not None and backend == holding else None
 
     # -- copying -----------------------------------------------------------------------------------
 
     def export_state(self) -> StateExport:
-        with self._guard("reading the state"), self._read_only():
+        with self._guard(_("reading the state")), self._read_only():
             meta = self._db.execute("SELECT lineage, serial FROM balprov_meta WHERE id = 1").fetchone()
             rows = self._db.execute(f"SELECT {_MAILBOX_SELECT} FROM balprov_mailboxes b ORDER BY b.name").fetchall()
             journal = self._db.execute(f"SELECT {_JOURNAL_SELECT} FROM balprov_journal ORDER BY id").fetchall()
         if meta is None:
-            raise BalprovError(_not_a_state(self.display, "no balprov_meta row"))
+            raise BalprovError(_not_a_state(self.display, _("no balprov_meta row")))
         return StateExport(
             lineage=str(meta[0]),
             serial=int(meta[1]),
@@ -615,7 +663,7 @@ class PostgresState(StateBackend):
                 self._db.read_only = None
 
     def import_state(self, data: StateExport, *, force: bool = False) -> None:
-        with self._guard("replacing the state"), self._db.transaction():
+        with self._guard(_("replacing the state")), self._db.transaction():
             lock = self._held.lock_id if self._held is not None else None
             row = self._db.execute(
                 "SELECT serial, (SELECT count(*) FROM balprov_mailboxes), (SELECT count(*) FROM balprov_journal), "
@@ -624,15 +672,16 @@ class PostgresState(StateBackend):
                 {"lock": lock},
             ).fetchone()
             if row is None:
-                raise BalprovError(_not_a_state(self.display, "no balprov_meta row"))
+                raise BalprovError(_not_a_state(self.display, _("no balprov_meta row")))
             serial, mailboxes, entries, ours = int(row[0]), int(row[1]), int(row[2]), bool(row[3])
             if not ours:
-                raise StateLockedError(f"{self.display}: the state lock {lock} is no longer held by this process")
-            if (serial or mailboxes or entries) and not force:
-                raise BalprovError(
-                    f"{self.display}: the target state is not empty (serial {serial}, {mailboxes} mailbox(es), "
-                    f"{entries} journal entries); nothing was copied. Pass --force to replace it."
+                raise StateLockedError(
+                    _("{state}: the state lock {lock_id} is no longer held by this process").format(
+                        state=self.display, lock_id=lock
+                    )
                 )
+            if (serial or mailboxes or entries) and not force:
+                raise BalprovError(not_empty(self.display, serial, mailboxes, entries))
             # the journal is append-only: its guard is lifted for this transaction only
             self._db.execute("SELECT set_config('balprov.replace_journal', 'on', true)")
             self._db.execute("DELETE FROM balprov_journal")

@@ -25,7 +25,7 @@ def mailbox_record(row: Sequence[Any], decode: Decode) -> MailboxRecord:
     return MailboxRecord(
         name=row[0],
         address=row[1],
-        definition=decode(row[2]),
+        stored=row[2],  # text from SQLite, decoded when first read; already decoded from PostgreSQL's jsonb
         digest=row[3],
         provider_ids=decode(row[4]),
         applied_at=row[5],

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from balprov.errors import BalprovError
+from balprov.i18n import N_, _
 from balprov.state.base import (
     AppliedChange,
     JournalEntry,
@@ -135,18 +136,20 @@ def prepare_private_file(path: Path, display: str) -> None:
             finally:
                 os.close(fd)
     except OSError as error:
-        raise BalprovError(f"{display}: cannot create: {error.strerror or error}") from None
+        raise BalprovError(
+            _("{path}: cannot create: {reason}").format(path=display, reason=error.strerror or error)
+        ) from None
 
 
-def connect_private(path: Path, display: str, what: str = "database") -> sqlite3.Connection:
+def connect_private(path: Path, display: str, what: str = N_("database")) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL, synchronous=NORMAL.
 
-    `what` names the file in messages ("state database")."""
+    `what` names the file in messages ("state database"), marked with N_ and translated when shown."""
     prepare_private_file(path, display)
     try:
         connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
-        raise BalprovError(f"{display}: cannot open: {error}") from None
+        raise BalprovError(_("{path}: cannot open: {reason}").format(path=display, reason=error)) from None
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         connection.execute("PRAGMA journal_mode = WAL").fetchone()
@@ -157,16 +160,23 @@ def connect_private(path: Path, display: str, what: str = "database") -> sqlite3
     return connection
 
 
-def database_error(error: sqlite3.Error, display: str, what: str = "database") -> BalprovError:
+def database_error(error: sqlite3.Error, display: str, what: str = N_("database")) -> BalprovError:
     """A sqlite3 error as the user's message, naming the file."""
     text = str(error)
+    what = _(what)  # marked with N_ by the callers
     if "locked" in text or "busy" in text:
         return BalprovError(
-            f"{display}: the {what} stayed busy for more than {BUSY_TIMEOUT_S:g} s (another process is writing to it)"
+            _("{path}: the {what} stayed busy for more than {seconds} s (another process is writing to it)").format(
+                path=display, what=what, seconds=f"{BUSY_TIMEOUT_S:g}"
+            )
         )
     if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.IntegrityError):
-        return BalprovError(f"{display}: not a usable balprov {what}: {text} (is it the right file? is it damaged?)")
-    return BalprovError(f"{display}: {what} error: {text}")
+        return BalprovError(
+            _("{path}: not a usable balprov {what}: {reason} (is it the right file? is it damaged?)").format(
+                path=display, what=what, reason=text
+            )
+        )
+    return BalprovError(_("{path}: {what} error: {reason}").format(path=display, what=what, reason=text))
 
 
 @contextlib.contextmanager
@@ -197,6 +207,37 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def locked_message(display: str, timeout: float, holder: LockInfo) -> str:
+    """Why the SQLite state lock could not be taken, and the way out."""
+    if timeout > 0:
+        return _(
+            "{path}: the state is locked after waiting {seconds} s: {holder}. Wait for it to finish "
+            "(--lock-timeout), or, if that process is gone for good, remove the lock with "
+            "`balprov force-unlock {lock_id}`."
+        ).format(path=display, seconds=f"{timeout:g}", holder=holder.describe(), lock_id=holder.lock_id)
+    return _(
+        "{path}: the state is locked: {holder}. Wait for it to finish (--lock-timeout), or, if that process is "
+        "gone for good, remove the lock with `balprov force-unlock {lock_id}`."
+    ).format(path=display, holder=holder.describe(), lock_id=holder.lock_id)
+
+
+def no_such_lock(lock_id: str, holder: LockInfo | None) -> str:
+    """force-unlock's refusal when `lock_id` is not the lock held (shared by every backend)."""
+    if holder is None:
+        return _("no lock {lock_id} is held; the state is not locked").format(lock_id=lock_id)
+    return _("no lock {lock_id} is held; the state is locked by {holder}").format(
+        lock_id=lock_id, holder=holder.describe()
+    )
+
+
+def not_empty(display: str, serial: object, mailboxes: object, entries: object) -> str:
+    """import_state's refusal of a target that already holds something (shared by every backend)."""
+    return _(
+        "{path}: the target state is not empty (serial {serial}, {mailboxes} mailbox(es), {entries} journal "
+        "entries); nothing was copied. Pass --force to replace it."
+    ).format(path=display, serial=serial, mailboxes=mailboxes, entries=entries)
+
+
 def current_user() -> str:
     try:
         return getpass.getuser()
@@ -214,7 +255,7 @@ class SqliteState(StateBackend):
     def __init__(self, path: Path, display: str | None = None) -> None:
         self.path = path
         self.display = display if display is not None else str(path)
-        self._db = connect_private(path, self.display, "state database")
+        self._db = connect_private(path, self.display, N_("state database"))
         try:
             with self._guard():
                 self._initialize()
@@ -242,17 +283,25 @@ class SqliteState(StateBackend):
                 )
                 return
             if "meta" not in tables:
-                raise BalprovError(f"{self.display}: this SQLite database is not a balprov state (no meta table)")
+                raise BalprovError(
+                    _("{path}: this SQLite database is not a balprov state (no meta table)").format(path=self.display)
+                )
             meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("kind") != KIND or "schema_version" not in meta:
-            raise BalprovError(f"{self.display}: this SQLite database is not a balprov state")
+            raise BalprovError(_("{path}: this SQLite database is not a balprov state").format(path=self.display))
         version = meta["schema_version"]
         if not isinstance(version, int) or version < 1:
-            raise BalprovError(f"{self.display}: the state's schema_version {version!r} is not valid")
+            raise BalprovError(
+                _("{path}: the state's schema_version {version} is not valid").format(
+                    path=self.display, version=repr(version)
+                )
+            )
         if version > SCHEMA_VERSION:
             raise BalprovError(
-                f"{self.display}: the state has schema version {version}, written by a newer balprov; this balprov "
-                f"knows schema version {SCHEMA_VERSION} only. Upgrade balprov to use this state."
+                _(
+                    "{path}: the state has schema version {version}, written by a newer balprov; this balprov "
+                    "knows schema version {known} only. Upgrade balprov to use this state."
+                ).format(path=self.display, version=version, known=SCHEMA_VERSION)
             )
 
     @contextlib.contextmanager
@@ -260,7 +309,7 @@ class SqliteState(StateBackend):
         try:
             yield
         except sqlite3.Error as error:
-            raise database_error(error, self.display, "state database") from None
+            raise database_error(error, self.display, N_("state database")) from None
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -271,7 +320,9 @@ class SqliteState(StateBackend):
         try:
             mailboxes = {row[0]: mailbox_record(row, json.loads) for row in rows}
         except (ValueError, TypeError) as error:
-            raise BalprovError(f"{self.display}: a mailbox row of the state is damaged: {error}") from None
+            raise BalprovError(
+                _("{path}: a mailbox row of the state is damaged: {reason}").format(path=self.display, reason=error)
+            ) from None
         return StateSnapshot(lineage=str(meta["lineage"]), serial=int(meta["serial"]), mailboxes=mailboxes)
 
     def history(self, name: str | None = None) -> list[JournalEntry]:
@@ -295,15 +346,17 @@ class SqliteState(StateBackend):
         try:
             return [journal_entry(row, json.loads) for row in rows]
         except (ValueError, TypeError) as error:
-            raise BalprovError(f"{self.display}: a journal entry of the state is damaged: {error}") from None
+            raise BalprovError(
+                _("{path}: a journal entry of the state is damaged: {reason}").format(path=self.display, reason=error)
+            ) from None
 
     # -- writing -----------------------------------------------------------------------------------
 
     def record(self, change: AppliedChange) -> int:
         if change.action not in ACTIONS:
-            raise ValueError(f"cannot record action {change.action!r}: one of {', '.join(ACTIONS)}")
+            raise AssertionError(f"cannot record action {change.action!r}: one of {', '.join(ACTIONS)}")  # a bug
         if change.action != "delete" and (change.definition is None or change.digest is None):
-            raise ValueError(f"a {change.action} of {change.name} needs its definition and digest")
+            raise AssertionError(f"a {change.action} of {change.name} needs its definition and digest")  # a bug
         at = utc_now()
         try:
             with transaction(self._db):
@@ -315,12 +368,20 @@ class SqliteState(StateBackend):
                 holder = None
             if holder is not None and holder[0] != change.name:
                 raise BalprovError(
-                    f"{self.display}: cannot record the {change.action} of {change.name}: its address "
-                    f"{change.address} is recorded for mailbox {holder[0]}"
+                    _(
+                        "{path}: cannot record the {action} of {name}: its address {address} is recorded for "
+                        "mailbox {holder}"
+                    ).format(
+                        path=self.display,
+                        action=change.action,
+                        name=change.name,
+                        address=change.address,
+                        holder=holder[0],
+                    )
                 ) from None
-            raise database_error(error, self.display, "state database") from None
+            raise database_error(error, self.display, N_("state database")) from None
         except sqlite3.Error as error:
-            raise database_error(error, self.display, "state database") from None
+            raise database_error(error, self.display, N_("state database")) from None
 
     def _record(self, change: AppliedChange, at: str) -> int:
         if change.action == "delete":
@@ -393,12 +454,7 @@ class SqliteState(StateBackend):
             assert holder is not None
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                waited = f" after waiting {timeout:g} s" if timeout > 0 else ""
-                raise StateLockedError(
-                    f"{self.display}: the state is locked{waited}: {holder.describe()}. "
-                    "Wait for it to finish (--lock-timeout), or, if that process is gone for good, remove the lock "
-                    f"with `balprov force-unlock {holder.lock_id}`."
-                )
+                raise StateLockedError(locked_message(self.display, timeout, holder))
             time.sleep(min(LOCK_POLL_S, remaining))
 
     def release_lock(self, lock_id: str) -> None:
@@ -411,8 +467,7 @@ class SqliteState(StateBackend):
             if holder is not None and holder.lock_id == lock_id:
                 self._db.execute("DELETE FROM lock WHERE lock_id = ?", (lock_id,))
                 return holder
-        current = f"; the state is locked by {holder.describe()}" if holder is not None else "; the state is not locked"
-        raise BalprovError(f"no lock {lock_id} is held{current}")
+        raise BalprovError(no_such_lock(lock_id, holder))
 
     def current_lock(self) -> LockInfo | None:
         with self._guard():
@@ -434,7 +489,9 @@ class SqliteState(StateBackend):
         try:
             mailboxes = [mailbox_record(row, json.loads) for row in rows]
         except (ValueError, TypeError) as error:
-            raise BalprovError(f"{self.display}: a mailbox row of the state is damaged: {error}") from None
+            raise BalprovError(
+                _("{path}: a mailbox row of the state is damaged: {reason}").format(path=self.display, reason=error)
+            ) from None
         return StateExport(
             lineage=str(meta["lineage"]),
             serial=int(meta["serial"]),
@@ -449,10 +506,7 @@ class SqliteState(StateBackend):
                 (mailboxes,) = self._db.execute("SELECT count(*) FROM mailboxes").fetchone()
                 (entries,) = self._db.execute("SELECT count(*) FROM journal").fetchone()
                 if (serial or mailboxes or entries) and not force:
-                    raise BalprovError(
-                        f"{self.display}: the target state is not empty (serial {serial}, {mailboxes} mailbox(es), "
-                        f"{entries} journal entries); nothing was copied. Pass --force to replace it."
-                    )
+                    raise BalprovError(not_empty(self.display, serial, mailboxes, entries))
                 # the journal is append-only: its guard is lifted for this transaction only
                 self._db.execute("DROP TRIGGER journal_no_delete")
                 self._db.execute("DELETE FROM journal")
@@ -473,7 +527,7 @@ class SqliteState(StateBackend):
                     "UPDATE meta SET value = ? WHERE key = ?", [(data.lineage, "lineage"), (data.serial, "serial")]
                 )
         except sqlite3.Error as error:
-            raise database_error(error, self.display, "state database") from None
+            raise database_error(error, self.display, N_("state database")) from None
 
     def close(self) -> None:
         self._db.close()

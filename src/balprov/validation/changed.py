@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 from balprov.errors import UsageError
+from balprov.i18n import _
 from balprov.validation.discovery import SUFFIXES
 
 
@@ -15,10 +16,10 @@ def _git(root: Path, *args: str) -> list[str]:
             ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise UsageError(f"--changed-since needs git: {error}") from None
+        raise UsageError(_("--changed-since needs git: {error}").format(error=error)) from None
     if result.returncode != 0:
-        message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "git failed"
-        raise UsageError(f"--changed-since: {message}")
+        message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else _("git failed")
+        raise UsageError(_("--changed-since: {message}").format(message=message))  # git's own words after the colon
     return [name for name in result.stdout.split("\0") if name]
 
 
@@ -26,7 +27,7 @@ def changed_since(root: Path, ref: str, folder: Path) -> list[Path]:
     """YAML files under `folder` added, modified or renamed since `ref` (committed or not), and new
     files git does not ignore; in path order."""
     if ref.startswith("-"):
-        raise UsageError(f"--changed-since: {ref!r} is not a git ref")
+        raise UsageError(_("--changed-since: {ref!r} is not a git ref").format(ref=ref))
     changed = _git(root, "diff", "--name-only", "-z", "--relative", "--diff-filter=ACMRT", ref, "--", str(folder))
     untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", str(folder))
     names = sorted({*changed, *untracked})

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from balprov.errors import UsageError
+from balprov.i18n import N_, _
 
 SUFFIXES = (".yaml", ".yml")
 # More files than this in one run is a mistake (a folder of generated files, a loop of links): say so
@@ -29,29 +30,34 @@ def discover(paths: list[Path], root: Path, refused: dict[str, str] | None = Non
         absolute = os.path.abspath(path)
         if escapes(absolute, root_text):
             candidates = [absolute]
-            reasons[absolute] = _LINK_OUT
+            reasons[absolute] = _(_LINK_OUT)
         elif os.path.isfile(absolute):
             candidates = [absolute]
         elif os.path.isdir(absolute):
             candidates = _walk(absolute, root_text, reasons)
         elif os.path.exists(absolute):
             candidates = [absolute]
-            reasons[absolute] = _NOT_A_FILE
+            reasons[absolute] = _(_NOT_A_FILE)
         else:
-            raise UsageError(f"{path}: no such file or folder")
+            raise UsageError(_("{path}: no such file or folder").format(path=path))
         for candidate in candidates:
             if candidate not in seen:
                 seen.add(candidate)
                 found.append((candidate, _display(candidate, root_text)))
         if len(found) > MAX_FILES:
-            raise UsageError(f"more than {MAX_FILES:,} files to read in {path}; the limit is {MAX_FILES:,} per run")
+            raise UsageError(
+                _("more than {limit:,} files to read in {path}; the limit is {limit:,} per run").format(
+                    limit=MAX_FILES, path=path
+                )
+            )
     if refused is not None:
         refused.update(reasons)
     return found
 
 
-_LINK_OUT = "symbolic link to a place outside the repository: not read"
-_NOT_A_FILE = "not a regular file: not read"
+# translated where they are stored in `reasons` (the language is known by then)
+_LINK_OUT = N_("symbolic link to a place outside the repository: not read")
+_NOT_A_FILE = N_("not a regular file: not read")
 
 
 def _display(path: str, root: str) -> str:
@@ -84,17 +90,17 @@ def _walk(folder: str, root: str, reasons: dict[str, str]) -> list[str]:
         if entry.is_symlink():  # free: the folder listing says so
             if escapes(entry.path, root):
                 files.append(entry.path)
-                reasons[entry.path] = _LINK_OUT
+                reasons[entry.path] = _(_LINK_OUT)
             elif entry.name.endswith(SUFFIXES) and not entry.is_dir():
                 files.append(entry.path)
                 if not entry.is_file():
-                    reasons[entry.path] = _NOT_A_FILE
+                    reasons[entry.path] = _(_NOT_A_FILE)
         elif entry.is_dir(follow_symlinks=False):
             folders.append(entry.path)
         elif entry.name.endswith(SUFFIXES):
             files.append(entry.path)
             if not entry.is_file(follow_symlinks=False):
-                reasons[entry.path] = _NOT_A_FILE
+                reasons[entry.path] = _(_NOT_A_FILE)
     for sub in folders:
         files.extend(_walk(sub, root, reasons))
     return files

@@ -10,12 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from balprov import i18n
 from balprov.diagnostics import Diagnostic, Severity
 from balprov.loading import PositionIndex, load_yaml
 from balprov.project import Project
+from balprov.resources import schema_path
 from balprov.rules import RULES, RuleContext, Summary
+from balprov.validation.cache import CACHE_FOLDER, ResultCache, code_fingerprint, context_digest, digest_of, stat_key
 from balprov.validation.discovery import discover
 from balprov.validation.file_check import FileChecker, FileOutcome
+from balprov.validation.schema_check import CABINET_SCHEMA
 
 # Below this many files a second process costs more than it saves. `bench/validate.py --threshold-only`
 # (whole processes, medians of 9, 2 cores, 2026-11-29), -j 1 / -j 2 in seconds: 100 files 0.212/0.226,
@@ -43,6 +47,10 @@ class ValidateOptions:
     # The parent's own work, run while the workers parse (the plan reads the state then); its result is
     # `ValidationReport.meanwhile`. Run after the workers are forked: no lock or connection is shared.
     meanwhile: Callable[[], Any] | None = None
+    # Reuse and keep per-file results under <root>/.balprov/cache/ (validation/cache.py). With `keep`, only
+    # when `keep_id` names what it returns (plain JSON values, the same for the same bytes and day).
+    cache: bool = False
+    keep_id: str | None = None
 
 
 @dataclass
@@ -70,19 +78,43 @@ def validate(project: Project, options: ValidateOptions) -> ValidationReport:
     work: list[_Work] = [(path, display, True) for path, display in named if path not in refused]
     work += [(path, display, False) for path, display in extra if path not in refused]
     context = RuleContext({op.id: op.domain for op in project.operators.values()}, options.today)
-    checker = FileChecker(project.severities, context, options.keep)
+    checker = FileChecker(project.severities, context, options.keep, options.keep_id)
+    if options.cache and (options.keep is None or options.keep_id is not None):
+        checker.cache = _open_cache(project, checker)
     jobs = options.jobs or (os.cpu_count() or 1)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # thousands of small dicts kept alive: the cyclic collector would rescan them over and over
     try:
-        if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
-            outcomes, side = _in_workers(checker, work, jobs, options.meanwhile)
+        outcomes: list[FileOutcome | None] = [None] * len(work)
+        todo = _from_cache(checker, work, outcomes) if checker.cache is not None else list(range(len(work)))
+        pending = [work[i] for i in todo]
+        if jobs > 1 and len(pending) >= PARALLEL_THRESHOLD:
+            results, side = _in_workers(checker, pending, jobs, options.meanwhile)
         else:
-            outcomes = [_one(checker, item) for item in work]
+            results = [_one(checker, item) for item in pending]
             side = options.meanwhile() if options.meanwhile is not None else None
+        for i, outcome in zip(todo, results, strict=True):
+            outcomes[i] = outcome
+        done = [outcome for outcome in outcomes if outcome is not None]
+        if checker.cache is not None:
+            _remember(checker, checker.cache, results)
     finally:
         if gc_was_enabled:
             gc.enable()
+    return _report(project, checker, named, refused, work, done, extra, options, side)
+
+
+def _report(
+    project: Project,
+    checker: FileChecker,
+    named: list[tuple[str, str]],
+    refused: dict[str, str],
+    work: list[_Work],
+    outcomes: list[FileOutcome],
+    extra: list[tuple[str, str]],
+    options: ValidateOptions,
+    side: Any,
+) -> ValidationReport:
     diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
     diagnostics.extend(
         Diagnostic(display, 1, 1, "yaml-syntax", Severity.ERROR, refused[path])
@@ -101,6 +133,62 @@ def validate(project: Project, options: ValidateOptions) -> ValidationReport:
 _Work = tuple[str, str, bool]
 
 
+def _open_cache(project: Project, checker: FileChecker) -> ResultCache:
+    """The cache file for everything a file's result depends on besides its bytes."""
+    facts = {
+        "code": code_fingerprint(),
+        "schema": digest_of(schema_path(CABINET_SCHEMA).read_bytes()),
+        "severities": {slug: severity.value for slug, severity in sorted(checker.severities.items())},
+        "operators": checker.context.operators,
+        "today": checker.context.today,
+        "language": i18n.language(),
+    }
+    return ResultCache.open(project.root / CACHE_FOLDER, context_digest(facts))
+
+
+def _from_cache(checker: FileChecker, work: list[_Work], outcomes: list[FileOutcome | None]) -> list[int]:
+    """Fills `outcomes` from the cache for files whose stat shows them unchanged; the positions left to read.
+    (Files read anyway are still looked up by their digest, in `FileChecker.check`.)"""
+    cache = checker.cache
+    assert cache is not None
+    todo: list[int] = []
+    if not cache.index:
+        return list(range(len(work)))
+    for position, (path, display, full) in enumerate(work):
+        try:
+            key = stat_key(os.stat(path))
+        except OSError:
+            todo.append(position)
+            continue
+        digest = cache.digest_by_stat(display, key)
+        entry = cache.entry(digest) if digest is not None else None
+        if digest is None or entry is None or (full and not checker.usable(entry)):
+            todo.append(position)
+        else:
+            cache.use(display, key, digest, entry, as_recorded=True)
+            outcomes[position] = (
+                checker.from_entry(display, entry, digest, key)
+                if full
+                else FileOutcome(display, [], entry.summary_for(display), None, digest, key, True)
+            )
+    return todo
+
+
+def _remember(checker: FileChecker, cache: ResultCache, outcomes: list[FileOutcome]) -> None:
+    """Records the results of the files read in this run (found by content or new) and writes the cache
+    (the files found through the stat index were recorded as they were found)."""
+    for outcome in outcomes:
+        if outcome.digest is None:
+            continue
+        if outcome.cached:
+            entry = cache.entry(outcome.digest)
+            if entry is not None:
+                cache.use(outcome.file, outcome.stat, outcome.digest, entry)
+        else:  # a full check: a context file's summary has a digest only when it came from the cache
+            cache.use(outcome.file, outcome.stat, outcome.digest, checker.entry_of(outcome))
+    cache.save()
+
+
 def _one(checker: FileChecker, item: _Work) -> FileOutcome:
     path, display, full = item
     return checker.check(path, display) if full else checker.summarize(path, display)
@@ -109,7 +197,9 @@ def _one(checker: FileChecker, item: _Work) -> FileOutcome:
 _WORKER: FileChecker | None = None
 
 # What a worker sends back for one file: plain tuples pickle ~8x faster than the dataclasses.
-_Packed = tuple[str, list[Diagnostic], tuple[str | None, str | None] | None, Any]
+_Packed = tuple[
+    str, list[Diagnostic], tuple[str | None, str | None] | None, Any, str | None, tuple[int, ...] | None, bool
+]
 
 
 def _check_chunk(chunk: list[_Work]) -> list[_Packed]:
@@ -125,6 +215,9 @@ def _check_chunk(chunk: list[_Work]) -> list[_Packed]:
                 outcome.diagnostics,
                 None if summary is None else (summary.name, summary.address),
                 outcome.document,
+                outcome.digest,
+                outcome.stat,
+                outcome.cached,
             )
         )
     return packed
@@ -134,6 +227,7 @@ def _in_workers(
     checker: FileChecker, work: list[_Work], jobs: int, meanwhile: Callable[[], Any] | None
 ) -> tuple[list[FileOutcome], Any]:
     global _WORKER
+    checker.schema.load()
     _WORKER = checker  # inherited by the forked workers: compiled validators cannot be pickled
     size = max(1, min(CHUNK, len(work) // (jobs * 4) or 1))
     chunks = [work[i : i + size] for i in range(0, len(work), size)]
@@ -141,9 +235,17 @@ def _in_workers(
         results = pool.imap(_check_chunk, chunks)
         side = meanwhile() if meanwhile is not None else None
         outcomes = [
-            FileOutcome(file, diagnostics, None if summary is None else Summary(file, *summary), document)
+            FileOutcome(
+                file,
+                diagnostics,
+                None if summary is None else Summary(file, *summary),
+                document,
+                digest,
+                stat,  # type: ignore[arg-type]
+                cached,
+            )
             for result in results
-            for file, diagnostics, summary, document in result
+            for file, diagnostics, summary, document, digest, stat, cached in result
         ]
     return outcomes, side
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from balprov.diagnostics import Diagnostic, Severity
+from balprov.i18n import _
 from balprov.loading import PositionIndex, Problem, load_yaml
 from balprov.rules import RULES, Finding, Rule, RuleContext, Summary
+from balprov.validation.cache import Entry, ResultCache, StatKey, digest_of, stat_key
 from balprov.validation.schema_check import SchemaCheck
 
 # What a rule may raise when a schema-invalid document gives it a value of the wrong type.
@@ -21,17 +24,27 @@ class FileOutcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     summary: Summary | None = None
     document: Any = None
+    # With a cache: the SHA-256 of the bytes checked and the file's stat taken before reading them
+    digest: str | None = None
+    stat: StatKey | None = None
+    cached: bool = False  # the result came from the cache (its entry is already there)
 
 
 class FileChecker:
     """Everything needed to check one file, built once per process."""
 
     def __init__(
-        self, severities: dict[str, Severity], context: RuleContext, keep: Callable[[Any, str], Any] | None = None
+        self,
+        severities: dict[str, Severity],
+        context: RuleContext,
+        keep: Callable[[Any, str], Any] | None = None,
+        keep_id: str | None = None,
     ) -> None:
         self.severities = {slug: severities.get(slug, rule.level) for slug, rule in RULES.items()}
         self.context = context
         self.keep = keep
+        self.keep_id = keep_id  # names what `keep` returns, for the cache (None: not cacheable)
+        self.cache: ResultCache | None = None  # set by the engine; workers inherit it when they fork
         self.rules: list[Rule] = [
             rule for rule in RULES.values() if rule.check is not None and self.severities[rule.id] != Severity.OFF
         ]
@@ -41,14 +54,39 @@ class FileChecker:
         overlap = tuple(pattern for rule in RULES.values() for pattern in rule.schema_overlap)
         self.schema = SchemaCheck(overlap)
 
+    def usable(self, entry: Entry) -> bool:
+        """Whether a cached entry answers for this run: the plan also needs what `keep` makes of a valid file."""
+        if self.keep is None or entry.has_errors():
+            return True
+        return entry.kept is not None and entry.kept[0] == self.keep_id
+
+    def from_entry(self, display: str, entry: Entry, digest: str, key: StatKey | None) -> FileOutcome:
+        document = entry.kept[1] if self.keep is not None and entry.kept is not None else None
+        return FileOutcome(
+            display, entry.diagnostics_for(display), entry.summary_for(display), document, digest, key, True
+        )
+
+    def entry_of(self, outcome: FileOutcome) -> Entry:
+        kept = (self.keep_id, outcome.document) if self.keep_id is not None and outcome.document is not None else None
+        return Entry.of(outcome.diagnostics, outcome.summary, kept)
+
     def check(self, path: str, display: str) -> FileOutcome:
         outcome = FileOutcome(display)
+        cache = self.cache
         try:
             with open(path, "rb") as handle:
+                # stat before reading: a change after it shows in the next run's stat, never the reverse
+                key = stat_key(os.fstat(handle.fileno())) if cache is not None else None
                 raw = handle.read()
         except OSError as error:
-            self._add(outcome, [Problem(1, 1, "yaml-syntax", f"cannot read the file: {error.strerror}")])
+            message = _("cannot read the file: {reason}").format(reason=error.strerror)
+            self._add(outcome, [Problem(1, 1, "yaml-syntax", message)])
             return outcome
+        if cache is not None:
+            outcome.digest, outcome.stat = digest_of(raw), key
+            entry = cache.entry(outcome.digest)
+            if entry is not None and self.usable(entry):
+                return self.from_entry(display, entry, outcome.digest, key)
         loaded = load_yaml(raw)
         problems = loaded.problems
         document = loaded.data
@@ -84,9 +122,16 @@ class FileChecker:
         outcome = FileOutcome(display)
         try:
             with open(path, "rb") as handle:
-                document = load_yaml(handle.read()).data
+                key = stat_key(os.fstat(handle.fileno())) if self.cache is not None else None
+                raw = handle.read()
         except OSError:
             return outcome
+        if self.cache is not None:  # a full check of the same bytes knows the summary
+            digest = digest_of(raw)
+            entry = self.cache.entry(digest)
+            if entry is not None:
+                return FileOutcome(display, [], entry.summary_for(display), None, digest, key, True)
+        document = load_yaml(raw).data
         if document is not None:
             outcome.summary = _summary(display, document)
         return outcome

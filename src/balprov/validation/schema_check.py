@@ -26,6 +26,8 @@ from typing import Any
 
 import fastjsonschema
 
+from balprov.compiled_schemas import validator_for
+from balprov.i18n import N_, _
 from balprov.resources import schema_path
 from balprov.rules import Finding
 
@@ -92,7 +94,7 @@ def ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> It
     from jsonschema.exceptions import ValidationError
 
     if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+        yield ValidationError(_("{value!r} does not match {pattern!r}").format(value=instance, pattern=pattern))
 
 
 def full_validator(schema: dict[str, Any]) -> Any:
@@ -111,7 +113,8 @@ def fast_validator(schema: dict[str, Any]) -> Callable[[Any], Any]:
 
 @cache
 def _cabinet_fast() -> Callable[[Any], Any]:
-    return fast_validator(cabinet_schema())  # ~20 ms to compile: once per process
+    # generated ahead of time (compiled_schemas/); compiled here, ~20 ms, only if the schema was edited since
+    return validator_for(CABINET_SCHEMA, inline_refs)
 
 
 @cache
@@ -124,11 +127,18 @@ Overlap = tuple[tuple[re.Pattern[str], str | None], ...]  # (pointer, keyword or
 
 class SchemaCheck:
     def __init__(self, overlap: Overlap) -> None:
-        self._fast = _cabinet_fast()
+        self._fast: Callable[[Any], Any] | None = None  # loaded on first use: a warm cached run never needs it
         self._full: Any = None
         self._overlap = overlap
 
+    def load(self) -> None:
+        """Load the validator now (before worker processes fork, so that they inherit it)."""
+        if self._fast is None:
+            self._fast = _cabinet_fast()
+
     def findings(self, document: Any) -> list[Finding]:
+        if self._fast is None:
+            self._fast = _cabinet_fast()
         try:
             self._fast(document)
             return []
@@ -169,27 +179,67 @@ def _findings(error: Any) -> Iterator[tuple[str | None, Finding]]:
         for key in error.instance:
             if key not in allowed:
                 hint = ", ".join(sorted(allowed))
-                yield keyword, Finding(f"{path}/{key}", f"unknown property {key!r} (allowed here: {hint})", at_key=True)
+                message = _("unknown property {key!r} (allowed here: {allowed})").format(key=key, allowed=hint)
+                yield keyword, Finding(f"{path}/{key}", message, at_key=True)
         return
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        yield keyword, Finding(path, f"missing required property {missing!r}", at_key=True)
+        yield keyword, Finding(path, _("missing required property {key!r}").format(key=missing), at_key=True)
         return
     if error.validator == "type" and isinstance(error.instance, int) and error.validator_value == "string":
-        yield keyword, Finding(path, f'{error.instance} is a number; quote it so it stays text: "{error.instance}"')
+        message = _('{value} is a number; quote it so it stays text: "{value}"').format(value=error.instance)
+        yield keyword, Finding(path, message)
         return
     if error.validator == "enum" and description:
         choices = ", ".join(str(choice) for choice in error.validator_value)
-        yield keyword, Finding(path, f"{_short(error.instance)} is not valid here: {description} (one of: {choices})")
+        message = _("{value} is not valid here: {description} (one of: {choices})").format(
+            value=_short(error.instance), description=_(description), choices=choices
+        )
+        yield keyword, Finding(path, message)
         return
     if error.validator in ("pattern", "const") and description:
-        yield keyword, Finding(path, f"{_short(error.instance)} is not valid here: {description}")
+        message = _("{value} is not valid here: {description}").format(
+            value=_short(error.instance), description=_(description)
+        )
+        yield keyword, Finding(path, message)
         return
     if error.validator == "maxLength" and isinstance(error.instance, str):  # the limit, not the whole text
-        limit = f"{len(error.instance):,} characters long; the limit is {error.validator_value:,}"
-        yield keyword, Finding(path, f"{_short(error.instance)} is {limit}")
+        message = _("{value} is {length:,} characters long; the limit is {limit:,}").format(
+            value=_short(error.instance), length=len(error.instance), limit=error.validator_value
+        )
+        yield keyword, Finding(path, message)
         return
     if error.validator == "maxItems" and isinstance(error.instance, list):
-        yield keyword, Finding(path, f"{len(error.instance):,} entries; the limit is {error.validator_value:,}")
+        message = _("{count:,} entries; the limit is {limit:,}").format(
+            count=len(error.instance), limit=error.validator_value
+        )
+        yield keyword, Finding(path, message)
         return
-    yield keyword, Finding(path, error.message if len(error.message) < 200 else error.message[:197] + "...")
+    yield keyword, Finding(path, _generic(error))
+
+
+# Our own words for the other keywords the schemas use (jsonschema's messages are English only); the values
+# quoted stay as they are. A keyword not listed falls back to jsonschema's message.
+_GENERIC = {
+    "type": N_("{value} is not of type {expected}"),
+    "minItems": N_("{value} has too few entries: at least {expected}"),
+    "maxItems": N_("{value} has too many entries: at most {expected}"),
+    "minLength": N_("{value} is too short: at least {expected} characters"),
+    "maxLength": N_("{value} is too long: at most {expected} characters"),
+    "uniqueItems": N_("{value} has the same entry more than once"),
+    "enum": N_("{value} is not one of {expected}"),
+    "const": N_("{value} should be {expected}"),
+    "pattern": N_("{value} does not have the expected form ({expected})"),
+    "minimum": N_("{value} is less than the minimum {expected}"),
+    "maximum": N_("{value} is more than the maximum {expected}"),
+    "format": N_("{value} is not a valid {expected}"),
+    "minProperties": N_("{value} should not be empty"),
+}
+
+
+def _generic(error: Any) -> str:
+    template = _GENERIC.get(error.validator)
+    if template is not None:
+        return _(template).format(value=_short(error.instance), expected=_short(error.validator_value))
+    message: str = error.message
+    return message if len(message) < 200 else message[:197] + "..."
