@@ -37,7 +37,7 @@ from balprov.loading import load_yaml
 from balprov.planning.normalize import digest, normalize, principal_of
 from balprov.state import AppliedChange
 from balprov.state.sqlite import SqliteState
-from validate import REPO, TODAY, Generator, Measure, rpps, run_once, tool
+from validate import REPO, TODAY, Generator, Measure, as_installed, rpps, run_once, tool
 
 TARGET_SECONDS = 10.0
 TARGET_MIB = 150.0
@@ -128,6 +128,7 @@ def write_extraction(path: Path, ours: list[str], total: int, rng: random.Random
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--mailboxes", type=int, default=10_000)

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from postgres_state import postgres_bench
-from validate import TODAY, Measure, make_project, measure_round_robin, run_once, tool
+from validate import TODAY, Measure, as_installed, make_project, measure_round_robin, run_once, tool
 
 RESET_STATE: list[Callable[[], None]] = []  # --backend postgres: empties the database
 
@@ -60,6 +60,7 @@ def measure_apply(project: Path, runs: int, count: int) -> Measure:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("count", nargs="?", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)

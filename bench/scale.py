@@ -58,7 +58,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from validate import FLOOR, SCHEMA, TODAY, lines_per_file, luhn_ok, make_project, tool
+from validate import FLOOR, SCHEMA, TODAY, as_installed, lines_per_file, luhn_ok, make_project, tool
 
 DEFAULT_SIZES = (1_000, 10_000, 50_000)
 CJS_SUBSET = 1_000
@@ -606,6 +606,7 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=parse_sizes, default=list(DEFAULT_SIZES), help="comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per command (median)")

@@ -351,3 +351,72 @@ def test_a_run_that_changes_nothing_does_not_rewrite_the_cache(tmp_path: Path) -
     assert outcome(run(project, cache=True)) != expected
     assert (path.stat().st_ino, path.stat().st_mtime_ns) != written
     assert outcome(run(project, cache=True)) == outcome(run(project, cache=False))
+
+
+# --- the confusable rule's memo: kept pairs completed with the new addresses only ------------------------
+
+LILAS = (REPO / "cabinets" / "cabinet-des-lilas.yaml").read_text(encoding="utf-8")
+
+
+def cabinet(name: str, local: str) -> bytes:
+    text = LILAS.replace("name: cabinet-des-lilas-93260", f"name: {name}", 1)
+    return text.replace("address: cabinet-des-lilas.93260@", f"address: {local}@", 1).encode()
+
+
+def test_confusable_pairs_are_kept_between_runs_and_completed_with_the_changed_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from balprov.rules import name_confusable
+
+    files = {f"c{i:03d}.yaml": cabinet(f"cab-{i:03d}", f"cabinet-{i * 7919 % 100_000:05d}.x") for i in range(80)}
+    files["near-a.yaml"] = cabinet("near-a", "centre-medical-du-lac.51100")
+    files["near-b.yaml"] = cabinet("near-b", "centre-medical-du-lac.51110")  # one digit apart: confusable
+    project = make_project(tmp_path, files)
+    settle(tmp_path)
+    full_searches: list[int] = []
+    real = name_confusable._close_pairs
+    monkeypatch.setattr(name_confusable, "_close_pairs", lambda texts: full_searches.append(len(texts)) or real(texts))
+
+    def same_as_uncached() -> list[str]:
+        cached = outcome(run(project, cache=True))
+        assert cached == outcome(run(project, cache=False))
+        return [d["file"] for d in cached[1] if d["rule"] == "name-confusable"]
+
+    assert same_as_uncached() == ["cabinets/near-b.yaml"]
+    full_searches.clear()
+    edits: list[tuple[str, bytes | None, list[str]]] = [
+        # c001 now one digit from near-a (reported on near-a, the later path); near-b still next to near-a
+        ("c001.yaml", cabinet("cab-001", "centre-medical-du-lac.51101"), ["near-a", "near-b"]),
+        ("near-a.yaml", None, []),  # one side of both kept pairs gone: 51101 and 51110 are two digits apart
+        ("c002.yaml", cabinet("cab-002", "cabinet-07919.y"), []),
+        ("c003.yaml", cabinet("cab-003", "cabinet-07918.x"), []),  # close to c001's old address, now gone
+        ("c004.yaml", cabinet("cab-004", "cabinet-07918.xy"), ["c004"]),  # a new pair between two changed files
+        ("copy.yaml", cabinet("copy", "centre-medical-du-lac.51110"), ["c004"]),  # near-b's very address
+    ]
+    for name, content, expected in edits:
+        path = tmp_path / "cabinets" / name
+        if content is None:
+            path.unlink()
+        else:
+            path.write_bytes(content)
+        assert same_as_uncached() == [f"cabinets/{stem}.yaml" for stem in expected], name
+    assert len(full_searches) == len(edits)  # the uncached runs only: every cached run completed the kept pairs
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        Entry([], ('n"é\u2028\\x', "a@b"), None),
+        Entry([], (None, "a\x01"), None),
+        Entry([[1, 2, "rule", "error", 'm"', "/p"]], ("n", None), None),
+        Entry([], None, None),
+        Entry([], ("n", "a"), ("id", ["x", "y", [{"a": 1}]])),
+    ],
+)
+def test_results_encoded_by_hand_read_back_as_json_does(entry: Entry) -> None:
+    from balprov.validation.cache import encode
+
+    encoded = encode('cabinets/é"x.yaml', (1, 2, 3, 4, 5), "ab", entry)
+    assert encoded is not None
+    assert Entry.from_json(json.loads(encoded[0])) == entry
+    assert json.loads("{" + encoded[1] + "}") == {'cabinets/é"x.yaml': [[1, 2, 3, 4, 5], "ab"]}

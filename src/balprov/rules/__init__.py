@@ -28,7 +28,7 @@ from balprov.rules import (
     rpps_duplicate,
     validity_window,
 )
-from balprov.rules.base import Finding, ProjectFinding, RuleContext, Summary
+from balprov.rules.base import Finding, ProjectFinding, ProjectMemo, RuleContext, Summary
 
 # The slugs the loader and the schema check report under; they are rules too (listed, configurable).
 LOADER_RULES = {
@@ -66,7 +66,8 @@ class Rule:
     doc: str
     summary: str
     check: Callable[[Any, RuleContext], Iterable[Finding]] | None = None
-    check_project: Callable[[list[Summary]], Iterable[ProjectFinding]] | None = None
+    check_project: Callable[..., Iterable[ProjectFinding]] | None = None  # (summaries[, memo]) -> findings
+    remembers: bool = False  # check_project takes a ProjectMemo (rules/base.py) as `memo`
     schema_overlap: tuple[tuple[re.Pattern[str], str | None], ...] = ()
 
     @property
@@ -87,6 +88,7 @@ def _from_module(module: ModuleType) -> Rule:
         summary=doc.splitlines()[0],
         check=getattr(module, "check", None),
         check_project=getattr(module, "check_project", None),
+        remembers=getattr(module, "REMEMBERS", False),
         schema_overlap=tuple(
             (re.compile(pattern), keyword) for pattern, keyword in getattr(module, "SCHEMA_OVERLAP", ())
         ),
@@ -100,4 +102,4 @@ def _loader_rule(slug: str, summary: str) -> Rule:
 RULES: dict[str, Rule] = {slug: _loader_rule(slug, text) for slug, text in LOADER_RULES.items()}
 RULES.update((rule.id, rule) for rule in map(_from_module, _MODULES))
 
-__all__ = ["RULES", "Finding", "ProjectFinding", "Rule", "RuleContext", "Summary"]
+__all__ = ["RULES", "Finding", "ProjectFinding", "ProjectMemo", "Rule", "RuleContext", "Summary"]

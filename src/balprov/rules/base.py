@@ -49,6 +49,20 @@ class Summary:
     address: str | None
 
 
+@dataclass(slots=True)
+class ProjectMemo:
+    """What a cross-file rule may keep between runs (in the validation cache), to redo only what changed.
+
+    `previous` is what the rule left last time (plain JSON, or None: no cache, or another context), computed
+    over every file whose summary is not in `fresh`, and maybe more; `fresh` names the files whose summary
+    was made in this run (new or changed bytes). The rule sets `result` for next time. A rule must give the
+    same findings with or without a memo (tests/validate/test_cache.py)."""
+
+    previous: Any
+    fresh: frozenset[str]
+    result: Any = None
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectFinding:
     """A cross-file problem, reported on `file` (the later one); `related` is the other file involved."""

@@ -90,16 +90,20 @@ class Entry:
     @classmethod
     def from_json(cls, value: Any) -> Entry | None:
         """The entry, or None when anything about its shape is off (it is then recomputed)."""
-        if not (isinstance(value, list) and len(value) == 3):
+        # Called for every file of a warm run: exact type tests, the common shapes first.
+        if type(value) is not list or len(value) != 3:
             return None
         diagnostics, summary, kept = value
-        if not isinstance(diagnostics, list) or not all(_diagnostic_shaped(item) for item in diagnostics):
+        if type(diagnostics) is not list or (diagnostics and not all(map(_diagnostic_shaped, diagnostics))):
             return None
         if summary is not None and not (
-            isinstance(summary, list) and len(summary) == 2 and all(s is None or isinstance(s, str) for s in summary)
+            type(summary) is list
+            and len(summary) == 2
+            and (summary[0] is None or type(summary[0]) is str)
+            and (summary[1] is None or type(summary[1]) is str)
         ):
             return None
-        if kept is not None and not (isinstance(kept, list) and len(kept) == 2 and isinstance(kept[0], str)):
+        if kept is not None and not (type(kept) is list and len(kept) == 2 and type(kept[0]) is str):
             return None
         return cls(
             diagnostics,
@@ -117,6 +121,41 @@ def _diagnostic_shaped(item: Any) -> bool:
         and all(isinstance(text, str) for text in item[2:])
         and item[3] in (Severity.ERROR.value, Severity.WARNING.value)
     )
+
+
+def encode(path: str, key: StatKey, digest: str, entry: Entry) -> tuple[str, str] | None:
+    """A result as the cache file holds it: (the entry, the path's index item) as JSON text; None when a value
+    is not plain JSON (the file is then simply not cached)."""
+    # Run in the workers for every file of a cold run: the common entry (no finding, nothing kept) and the
+    # index item are put together by hand around json's own string encoder (~1 µs instead of ~6).
+    stat_text = ",".join(map(str, key))
+    index_item = f'{_string(path)}:[[{stat_text}],"{digest}"]'
+    if not entry.diagnostics and entry.kept is None and entry.summary is not None:
+        name, address = entry.summary
+        summary = f"[{_optional(name)},{_optional(address)}]"
+        return f"[[],{summary},null]", index_item
+    try:
+        return _dumps(entry.as_json()), index_item
+    except (TypeError, ValueError):
+        return None
+
+
+_string = json.encoder.encode_basestring  # the C encoder of JSON strings (ensure_ascii=False)
+
+
+def _optional(text: str | None) -> str:
+    return "null" if text is None else _string(text)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _members(encoded_object: str, more: Iterable[str]) -> str:
+    """A JSON object's text with more `"key":value` members added."""
+    members = [encoded_object[1:-1]] if len(encoded_object) > 2 else []
+    members.extend(more)
+    return "{" + ",".join(members) + "}"
 
 
 def code_fingerprint() -> str:
@@ -147,7 +186,13 @@ class ResultCache:
     _used: dict[str, Entry] = field(default_factory=dict)
     _seen: dict[str, tuple[StatKey, str]] = field(default_factory=dict)
     _loaded: int = 0  # entries in the file as read
+    memos: dict[str, Any] = field(default_factory=dict)  # rule id -> what it kept last run (rules.ProjectMemo)
+    _memos_out: dict[str, Any] = field(default_factory=dict)
     _changed: bool = False  # something was used that the file did not already say
+    # Results of files checked in this run, encoded by the worker that checked them (JSON text): the parent
+    # only joins them (~40 ms less at 10,000 files than encoding them itself).
+    _used_text: dict[str, str] = field(default_factory=dict)  # digest -> entry
+    _seen_text: dict[str, str] = field(default_factory=dict)  # path -> its index item, `"path":[[stat],"digest"]`
 
     @property
     def path(self) -> Path:
@@ -174,6 +219,9 @@ class ResultCache:
         if not isinstance(content, dict):
             return cache
         entries, index, recorded = content.get("entries"), content.get("index"), content.get("recorded_ns")
+        memos = content.get("memos")
+        if isinstance(memos, dict):
+            cache.memos = memos
         if isinstance(entries, dict):
             cache.raw_entries = entries
             cache._loaded = len(entries)
@@ -184,8 +232,10 @@ class ResultCache:
 
     def digest_by_stat(self, path: str, key: StatKey) -> str | None:
         """The digest recorded for this path if its stat is unchanged and was stable when recorded."""
-        known: Any = self.index.get(path)
-        if not _index_shaped(known) or tuple(known[0]) != key or key[1] >= self.recorded_ns - _RACY_NS:
+        known: Any = self.index.get(path)  # [[size, mtime, ctime, inode, device], digest], as read
+        if type(known) is not list or len(known) != 2 or known[0] != list(key) or type(known[1]) is not str:
+            return None
+        if key[1] >= self.recorded_ns - _RACY_NS:
             return None
         digest: str = known[1]
         return digest
@@ -205,20 +255,36 @@ class ResultCache:
         if key is not None:
             self._seen[path] = (key, digest)
 
+    def use_encoded(self, path: str, digest: str, encoded: tuple[str, str]) -> None:
+        """Keep a result encoded by `encode` (a file checked in this run)."""
+        self._changed = True
+        self._used_text[digest] = encoded[0]
+        self._seen_text[path] = encoded[1]
+
+    def remember(self, rule: str, value: Any) -> None:
+        """What a cross-file rule keeps for the next run (plain JSON)."""
+        self._changed = self._changed or self.memos.get(rule) != value
+        self._memos_out[rule] = value
+
     def save(self) -> None:
         """Write what this run used (atomically, 0600); a cache that cannot be written is not an error.
         Nothing is written when every file was found through the index and none disappeared."""
         if not self._changed and len(self._used) == self._loaded and len(self._seen) == len(self.index):
             return
-        body = json.dumps(
-            {
-                "entries": {digest: entry.as_json() for digest, entry in self._used.items()},
-                "index": {path: [list(key), digest] for path, (key, digest) in self._seen.items()},
-                "recorded_ns": self.started_ns,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode("utf-8")
+        try:
+            entries = _members(
+                _dumps({digest: entry.as_json() for digest, entry in self._used.items()}),
+                (f'"{d}":{text}' for d, text in self._used_text.items() if d not in self._used),
+            )
+            index = _members(
+                _dumps({path: [list(key), digest] for path, (key, digest) in self._seen.items()}),
+                self._seen_text.values(),
+            )
+            memos = _dumps(self._memos_out)
+        except (TypeError, ValueError):  # a value JSON cannot hold: no cache rather than a wrong one
+            return
+        text = f'{{"entries":{entries},"index":{index},"recorded_ns":{self.started_ns},"memos":{memos}}}'
+        body = text.encode("utf-8")
         header = json.dumps({"format": FORMAT, "context": self.context, "sha256": digest_of(body)}).encode()
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -239,14 +305,3 @@ class ResultCache:
         files.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in files[KEEP_CONTEXTS:]:
             old.unlink(missing_ok=True)
-
-
-def _index_shaped(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and isinstance(value[0], list)
-        and len(value[0]) == 5
-        and all(type(number) is int for number in value[0])
-        and isinstance(value[1], str)
-    )

@@ -15,7 +15,7 @@ from balprov.diagnostics import Diagnostic, Severity
 from balprov.loading import PositionIndex, load_yaml
 from balprov.project import Project
 from balprov.resources import schema_path
-from balprov.rules import RULES, RuleContext, Summary
+from balprov.rules import RULES, ProjectMemo, RuleContext, Summary
 from balprov.validation.cache import CACHE_FOLDER, ResultCache, code_fingerprint, context_digest, digest_of, stat_key
 from balprov.validation.discovery import discover
 from balprov.validation.file_check import FileChecker, FileOutcome
@@ -98,10 +98,14 @@ def validate(project: Project, options: ValidateOptions) -> ValidationReport:
         done = [outcome for outcome in outcomes if outcome is not None]
         if checker.cache is not None:
             _remember(checker, checker.cache, results)
+        # the cross-file rules too: they index every file's address (~0.03 s of collector at 10,000 files)
+        report = _report(project, checker, named, refused, work, done, extra, options, side)
+        if checker.cache is not None:
+            checker.cache.save()
+        return report
     finally:
         if gc_was_enabled:
             gc.enable()
-    return _report(project, checker, named, refused, work, done, extra, options, side)
 
 
 def _report(
@@ -175,8 +179,8 @@ def _from_cache(checker: FileChecker, work: list[_Work], outcomes: list[FileOutc
 
 
 def _remember(checker: FileChecker, cache: ResultCache, outcomes: list[FileOutcome]) -> None:
-    """Records the results of the files read in this run (found by content or new) and writes the cache
-    (the files found through the stat index were recorded as they were found)."""
+    """Records the results of the files read in this run (found by content or new); the files found through
+    the stat index were recorded as they were found."""
     for outcome in outcomes:
         if outcome.digest is None:
             continue
@@ -184,9 +188,8 @@ def _remember(checker: FileChecker, cache: ResultCache, outcomes: list[FileOutco
             entry = cache.entry(outcome.digest)
             if entry is not None:
                 cache.use(outcome.file, outcome.stat, outcome.digest, entry)
-        else:  # a full check: a context file's summary has a digest only when it came from the cache
-            cache.use(outcome.file, outcome.stat, outcome.digest, checker.entry_of(outcome))
-    cache.save()
+        elif outcome.encoded is not None:  # a full check (a context file's summary is never new to the cache)
+            cache.use_encoded(outcome.file, outcome.digest, outcome.encoded)
 
 
 def _one(checker: FileChecker, item: _Work) -> FileOutcome:
@@ -198,7 +201,14 @@ _WORKER: FileChecker | None = None
 
 # What a worker sends back for one file: plain tuples pickle ~8x faster than the dataclasses.
 _Packed = tuple[
-    str, list[Diagnostic], tuple[str | None, str | None] | None, Any, str | None, tuple[int, ...] | None, bool
+    str,
+    list[Diagnostic],
+    tuple[str | None, str | None] | None,
+    Any,
+    str | None,
+    tuple[int, ...] | None,
+    bool,
+    tuple[str, str] | None,
 ]
 
 
@@ -218,6 +228,7 @@ def _check_chunk(chunk: list[_Work]) -> list[_Packed]:
                 outcome.digest,
                 outcome.stat,
                 outcome.cached,
+                outcome.encoded,
             )
         )
     return packed
@@ -243,9 +254,10 @@ def _in_workers(
                 digest,
                 stat,  # type: ignore[arg-type]
                 cached,
+                encoded,
             )
             for result in results
-            for file, diagnostics, summary, document, digest, stat, cached in result
+            for file, diagnostics, summary, document, digest, stat, cached, encoded in result
         ]
     return outcomes, side
 
@@ -258,11 +270,17 @@ def _cross_file(
     summaries = sorted((o.summary for o in outcomes if o.summary is not None), key=lambda summary: summary.file)
     diagnostics: list[Diagnostic] = []
     indexes: dict[str, PositionIndex] = {}
+    cache = checker.cache
+    fresh = frozenset(o.file for o in outcomes if not o.cached) if cache is not None else frozenset()
     for rule in RULES.values():
         severity = checker.severities[rule.id]
         if rule.check_project is None or severity == Severity.OFF:
             continue
-        for found in rule.check_project(summaries):
+        memo = ProjectMemo(cache.memos.get(rule.id), fresh) if cache is not None and rule.remembers else None
+        found_by_rule = list(rule.check_project(summaries, memo=memo) if memo else rule.check_project(summaries))
+        if cache is not None and memo is not None:
+            cache.remember(rule.id, memo.result)
+        for found in found_by_rule:
             if shown is not None and found.file not in shown and found.related not in shown:
                 continue
             if found.file not in indexes:  # rare: re-read only the files that have a cross-file problem

@@ -11,7 +11,7 @@ from balprov.diagnostics import Diagnostic, Severity
 from balprov.i18n import _
 from balprov.loading import PositionIndex, Problem, load_yaml
 from balprov.rules import RULES, Finding, Rule, RuleContext, Summary
-from balprov.validation.cache import Entry, ResultCache, StatKey, digest_of, stat_key
+from balprov.validation.cache import Entry, ResultCache, StatKey, digest_of, encode, stat_key
 from balprov.validation.schema_check import SchemaCheck
 
 # What a rule may raise when a schema-invalid document gives it a value of the wrong type.
@@ -28,6 +28,7 @@ class FileOutcome:
     digest: str | None = None
     stat: StatKey | None = None
     cached: bool = False  # the result came from the cache (its entry is already there)
+    encoded: tuple[str, str] | None = None  # a new result, as the cache file holds it (cache.encode)
 
 
 class FileChecker:
@@ -115,6 +116,8 @@ class FileChecker:
         errors = any(d.severity == Severity.ERROR for d in outcome.diagnostics)
         if self.keep is not None and document is not None and not errors:
             outcome.document = self.keep(document, display)
+        if cache is not None and outcome.digest is not None and outcome.stat is not None:
+            outcome.encoded = encode(display, outcome.stat, outcome.digest, self.entry_of(outcome))
         return outcome
 
     def summarize(self, path: str, display: str) -> FileOutcome:
