@@ -22,9 +22,10 @@ from balprov.validation.file_check import FileChecker, FileOutcome
 from balprov.validation.schema_check import CABINET_SCHEMA
 
 # Below this many files a second process costs more than it saves. `bench/validate.py --threshold-only`
-# (whole processes, medians of 9, 2 cores, 2026-11-29), -j 1 / -j 2 in seconds: 100 files 0.212/0.226,
-# 200 0.227/0.234, 300 0.246/0.246, 400 0.263/0.256, 600 0.300/0.281, 800 0.338/0.305, 1,600 0.465/0.371.
-# The pool costs ~20 ms to start and stop; it pays for itself from ~300 files.
+# (whole processes, medians of 3, 2 cores, 2026-11-29), -j 1 / -j 2 in seconds: 100 files 0.111/0.119,
+# 200 0.126/0.126, 300 0.143/0.140, 400 0.157/0.145, 800 0.225/0.183, 1,600 0.358/0.259.
+# The pool costs ~20 ms to start and stop; it pays for itself from ~300 files (files the cache answers for
+# do not count: only the files to read are spread).
 PARALLEL_THRESHOLD = 300
 CHUNK = 250  # files per task: 50 to 500 measure alike at 10,000 files; smaller tasks cost more messages
 
