@@ -140,26 +140,22 @@ def test_a_subprocess_with_a_french_locale_speaks_french(project: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key not in ("LC_ALL", "LANGUAGE", "LC_MESSAGES")}
     env["LANG"] = "fr_FR.UTF-8"  # no such locale needs to be installed: only the name is read
     env["NO_COLOR"] = "1"
-    result = subprocess.run(
-        [sys.executable, "-m", "balprov", "validate", "--no-cache", "cabinets/b-rules.yaml"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=project,
-        check=False,
-        timeout=120,
-    )
+
+    def validate() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "balprov", "validate", "--no-cache", "cabinets/b-rules.yaml"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=project,
+            check=False,
+            timeout=120,
+        )
+
+    result = validate()
     assert result.returncode == 1, result.stderr
     assert "[rpps-checksum] le RPPS 10001045368 échoue au contrôle de Luhn" in result.stdout
     # the C locale of the test suite's own subprocesses reads English
     env["LC_ALL"] = "C.UTF-8"
-    english = subprocess.run(
-        [sys.executable, "-m", "balprov", "validate", "--no-cache", "cabinets/b-rules.yaml"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=project,
-        check=False,
-        timeout=120,
-    )
+    english = validate()
     assert "[rpps-checksum] RPPS 10001045368 fails the Luhn check" in english.stdout

@@ -47,16 +47,17 @@ def test_ci_true_on_a_terminal_draws_no_bar(examples: Path, terminal: StartTermi
     assert "Apply: 7 applied" in session.output
 
 
-def test_piped_apply_writes_no_bar(examples: Path) -> None:
+def run_piped(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """balprov with its output to pipes (as in a CI log): exit 0 expected."""
     completed = subprocess.run(
-        [*BALPROV, "apply", "--auto-approve"],
-        cwd=examples,
-        env=child_env(),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=120,
+        [*BALPROV, *args], cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL, capture_output=True, timeout=120
     )
     assert completed.returncode == 0, completed.stderr
+    return completed
+
+
+def test_piped_apply_writes_no_bar(examples: Path) -> None:
+    completed = run_piped(examples, "apply", "--auto-approve")
     for stream in (completed.stdout, completed.stderr):
         assert b"\r" not in stream and b"\x1b" not in stream and b"/7 mailboxes" not in stream
     assert b"Apply: 7 applied" in completed.stdout
@@ -127,15 +128,7 @@ def test_ci_or_a_dumb_terminal_gets_no_annuaire_check_bar(
 
 
 def test_piped_annuaire_check_writes_no_bar(extractions: tuple[Path, int]) -> None:
-    completed = subprocess.run(
-        [*BALPROV, "annuaire", "check", "extraction.txt"],
-        cwd=extractions[0],
-        env=child_env(),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr
+    completed = run_piped(extractions[0], "annuaire", "check", "extraction.txt")
     for stream in (completed.stdout, completed.stderr):
         assert b"\r" not in stream and b"\x1b" not in stream and b" MB" not in stream
     assert completed.stderr == b""
