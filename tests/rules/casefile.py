@@ -44,9 +44,10 @@ def header(path: Path) -> list[Expected]:
 def case_paths() -> list[Path]:
     """One-file cases (cases/<slug>/*.yaml) and folder cases (cases/<slug>/<case>/), in a stable order."""
     cases: list[Path] = []
-    for rule_folder in sorted(p for p in CASES.iterdir() if p.is_dir()):
+    # dot-folders are not cases: `.balprov/` is the cache left by validate runs in this folder
+    for rule_folder in sorted(p for p in CASES.iterdir() if p.is_dir() and not p.name.startswith(".")):
         cases.extend(sorted(rule_folder.glob("*.yaml")))
-        cases.extend(sorted(p for p in rule_folder.iterdir() if p.is_dir()))
+        cases.extend(sorted(p for p in rule_folder.iterdir() if p.is_dir() and not p.name.startswith(".")))
     return cases
 
 

@@ -61,7 +61,8 @@ def test_case(project: Project, case: Path) -> None:
 
 
 def test_every_case_folder_is_a_rule() -> None:
-    assert {p.name for p in CASES.iterdir() if p.is_dir() and p.name != ".balprov"} <= set(RULES)  # the cache
+    assert {p.parent.name for p in CASE_PATHS} <= set(RULES)
+    assert {p.name for p in CASES.iterdir() if p.is_dir() and not p.name.startswith(".")} <= set(RULES)
 
 
 # --- files that cannot carry a comment header ---------------------------------------------------------
