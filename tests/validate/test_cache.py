@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from balprov.diagnostics import Severity
-from balprov.planning.make import DESIRED_REF_ID, desired_ref
+from balprov.planning.make import DESIRED_REF_ID, desired_ref, is_desired_ref
 from balprov.project import Project, load_project
 from balprov.validation import ValidateOptions, ValidationReport, engine, file_check, validate
 from balprov.validation.cache import CACHE_FOLDER, Entry, ResultCache
@@ -50,7 +50,7 @@ def settle(root: Path) -> None:
 def run(project: Project, *, cache: bool, plan: bool = False, jobs: int = 1, **extra: Any) -> ValidationReport:
     options = ValidateOptions(paths=[project.cabinets_dir], today=TODAY, jobs=jobs, cache=cache, **extra)
     if plan:  # what `balprov plan` keeps of each valid file
-        options = dataclasses.replace(options, keep=_keep, keep_id=DESIRED_REF_ID)
+        options = dataclasses.replace(options, keep=_keep, keep_id=DESIRED_REF_ID, keep_check=is_desired_ref)
     return validate(project, options)
 
 
@@ -222,6 +222,13 @@ def _rewrite(path: Path, change: Any) -> None:
         pytest.param(lambda c: c["index"].update({k: [[1], "x"] for k in c["index"]}), id="bad-index"),
         pytest.param(lambda c: c.update({"index": [], "entries": []}), id="wrong-types"),
         pytest.param(lambda c: c.update({"recorded_ns": "soon"}), id="bad-time"),
+        pytest.param(
+            lambda c: [e.__setitem__(2, [e[2][0], 5]) for e in c["entries"].values() if e[2]], id="bad-plan-reference"
+        ),
+        pytest.param(
+            lambda c: [e.__setitem__(2, [e[2][0], ["n", "d", [1]]]) for e in c["entries"].values() if e[2]],
+            id="bad-scheduled",
+        ),
     ],
 )
 def test_entries_of_the_wrong_shape_are_recomputed(tmp_path: Path, change: Any) -> None:

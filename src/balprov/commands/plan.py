@@ -16,7 +16,7 @@ from typing import TextIO
 
 from balprov.errors import BalprovError
 from balprov.i18n import _
-from balprov.planning.make import DESIRED_REF_ID, desired_from, desired_ref, make_plan
+from balprov.planning.make import DESIRED_REF_ID, desired_from, desired_ref, is_desired_ref, make_plan
 from balprov.planning.model import Plan
 from balprov.planning.planfile import write_plan
 from balprov.project import Project, load_project
@@ -73,6 +73,7 @@ def _plan(project: Project, today: str, stderr: TextIO, refresh: bool, cache: bo
         meanwhile=functools.partial(_snapshot, project),
         cache=cache,
         keep_id=DESIRED_REF_ID,
+        keep_check=is_desired_ref,
     )
     report = validate(project, options)
     if report.errors:

@@ -30,6 +30,18 @@ DesiredRef = tuple[str, str, Sequence[dict[str, Any]]]
 DESIRED_REF_ID = "desired-ref/1"  # change it with DesiredRef's shape: cached references of the old shape are ignored
 
 
+def is_desired_ref(value: Any) -> bool:
+    """Whether a reference read back from the cache has DesiredRef's shape (else the file is checked again)."""
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and isinstance(value[1], str)
+        and isinstance(value[2], list | tuple)
+        and all(isinstance(item, dict) for item in value[2])
+    )
+
+
 class ChangedWhilePlanning(BalprovError):
     """A definition file changed between its validation and its use: the plan would not be what was checked."""
 

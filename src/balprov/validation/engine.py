@@ -52,6 +52,7 @@ class ValidateOptions:
     # when `keep_id` names what it returns (plain JSON values, the same for the same bytes and day).
     cache: bool = False
     keep_id: str | None = None
+    keep_check: Callable[[Any], bool] | None = None  # whether a kept value read back from the cache is usable
 
 
 @dataclass
@@ -79,7 +80,7 @@ def validate(project: Project, options: ValidateOptions) -> ValidationReport:
     work: list[_Work] = [(path, display, True) for path, display in named if path not in refused]
     work += [(path, display, False) for path, display in extra if path not in refused]
     context = RuleContext({op.id: op.domain for op in project.operators.values()}, options.today)
-    checker = FileChecker(project.severities, context, options.keep, options.keep_id)
+    checker = FileChecker(project.severities, context, options.keep, options.keep_id, options.keep_check)
     if options.cache and (options.keep is None or options.keep_id is not None):
         checker.cache = _open_cache(project, checker)
     jobs = options.jobs or (os.cpu_count() or 1)

@@ -40,11 +40,13 @@ class FileChecker:
         context: RuleContext,
         keep: Callable[[Any, str], Any] | None = None,
         keep_id: str | None = None,
+        keep_check: Callable[[Any], bool] | None = None,
     ) -> None:
         self.severities = {slug: severities.get(slug, rule.level) for slug, rule in RULES.items()}
         self.context = context
         self.keep = keep
         self.keep_id = keep_id  # names what `keep` returns, for the cache (None: not cacheable)
+        self.keep_check = keep_check  # whether a kept value read back from the cache has the right shape
         self.cache: ResultCache | None = None  # set by the engine; workers inherit it when they fork
         self.rules: list[Rule] = [
             rule for rule in RULES.values() if rule.check is not None and self.severities[rule.id] != Severity.OFF
@@ -59,7 +61,9 @@ class FileChecker:
         """Whether a cached entry answers for this run: the plan also needs what `keep` makes of a valid file."""
         if self.keep is None or entry.has_errors():
             return True
-        return entry.kept is not None and entry.kept[0] == self.keep_id
+        if entry.kept is None or entry.kept[0] != self.keep_id:
+            return False
+        return self.keep_check is None or self.keep_check(entry.kept[1])
 
     def from_entry(self, display: str, entry: Entry, digest: str, key: StatKey | None) -> FileOutcome:
         document = entry.kept[1] if self.keep is not None and entry.kept is not None else None
