@@ -22,7 +22,7 @@ import fastjsonschema
 from balprov.resources import schema_path
 
 # schema file -> generated module (in this package)
-MODULES = {"cabinet.schema.json": "cabinet", "balprov.schema.json": "config"}
+MODULES = {"cabinet.schema.json": "cabinet", "balprov.schema.json": "config", "plan.schema.json": "plan"}
 
 Validator = Callable[[Any], Any]
 Transform = Callable[[dict[str, Any]], dict[str, Any]]

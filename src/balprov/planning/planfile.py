@@ -15,7 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
+
 from balprov import __version__
+from balprov.compiled_schemas import validator_for
 from balprov.errors import BalprovError
 from balprov.i18n import _
 from balprov.planning.model import AttributeChange, Change, Drift, Plan
@@ -173,17 +176,25 @@ def read_plan(path: Path) -> Plan:
 
 
 def _check_shape(body: dict[str, Any], path: Path) -> None:
-    import jsonschema
+    # The validator generated ahead of time decides (jsonschema took 2.1 s of a 6.8 s apply of 10,000
+    # creates); jsonschema only says where and why a plan that fails is wrong.
+    try:
+        validator_for("plan.schema.json")(body)
+        return
+    except fastjsonschema.JsonSchemaValueException as fast_error:
+        fast_message = str(fast_error.message)
+    import jsonschema  # ~50 ms to import: only for a plan file that is wrong
 
     schema = json.loads(schema_path("plan.schema.json").read_text(encoding="utf-8"))
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(body))
-    if error is not None:
+    if error is None:  # the two validators disagree (a bug): the stricter verdict, never a silent pass
+        where, message = _("(top level)"), fast_message
+    else:
         where = "/".join(str(part) for part in error.absolute_path) or _("(top level)")
-        raise PlanFileError(
-            _("{path}: not a valid balprov plan file at {where}: {error}").format(
-                path=path, where=where, error=error.message
-            )
-        )
+        message = error.message
+    raise PlanFileError(
+        _("{path}: not a valid balprov plan file at {where}: {error}").format(path=path, where=where, error=message)
+    )
 
 
 def _change_from_dict(entry: dict[str, Any]) -> Change:
