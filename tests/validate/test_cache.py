@@ -255,8 +255,28 @@ def test_the_cache_is_private_and_written_atomically(tmp_path: Path) -> None:
     run(project, cache=True)
     folder = tmp_path / CACHE_FOLDER
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert [stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()] == [0o600]
-    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no temporary left behind
+    assert [stat.S_IMODE(p.stat().st_mode) for p in folder.glob("validate-*")] == [0o600]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".gitignore",
+        "CACHEDIR.TAG",
+        *(p.name for p in folder.glob("validate-*")),
+    ]  # no temporary left behind
+
+
+def test_the_cache_folder_is_ignored_by_git_even_without_a_gitignore(tmp_path: Path) -> None:
+    import subprocess
+
+    project = make_project(tmp_path, {"a.yaml": SHIPPED[0].read_bytes()})
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    run(project, cache=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ".balprov" not in status.stdout and "cabinets/a.yaml" in status.stdout
 
 
 def test_an_unwritable_cache_is_not_an_error(tmp_path: Path) -> None:

@@ -243,5 +243,9 @@ def test_validate_writes_nothing_but_its_cache(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
     run_balprov("validate", cwd=project)
     written = sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file() and p not in before)
-    assert [name.rsplit("-", 1)[0] for name in written] == [".balprov/cache/validate"]
+    assert [name.rsplit("-", 1)[0] for name in written] == [
+        ".balprov/cache/.gitignore",
+        ".balprov/cache/CACHEDIR.TAG",
+        ".balprov/cache/validate",
+    ]
     assert {p: p.read_bytes() for p in before} == before

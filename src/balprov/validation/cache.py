@@ -43,6 +43,11 @@ CACHE_FOLDER = Path(".balprov") / "cache"
 KEEP_CONTEXTS = 4  # cache files kept: validate and plan of today and yesterday
 _RACY_NS = 2_000_000_000  # a file modified this close to the run that recorded it is hashed again
 _PACKAGE = Path(__file__).resolve().parent.parent
+_CACHEDIR_TAG = (  # https://bford.info/cachedir/
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by balprov.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
 
 # One file's stat, as compared: (size, mtime_ns, ctime_ns, inode, device)
 StatKey = tuple[int, int, int, int, int]
@@ -287,7 +292,7 @@ class ResultCache:
         body = text.encode("utf-8")
         header = json.dumps({"format": FORMAT, "context": self.context, "sha256": digest_of(body)}).encode()
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._make_folder()
             handle, temporary = tempfile.mkstemp(prefix=".validate-", dir=self.folder)  # created 0600
             try:
                 with os.fdopen(handle, "wb") as out:
@@ -299,6 +304,15 @@ class ResultCache:
             self._prune()
         except OSError:
             pass  # read-only checkout, full disk: the next run is a cold one, nothing worse
+
+    def _make_folder(self) -> None:
+        """The folder, 0700, marked as a cache the way pytest and mypy mark theirs: ignored by git whatever
+        the repository's .gitignore says, and skipped by backup tools that read CACHEDIR.TAG."""
+        if self.folder.is_dir():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        (self.folder / ".gitignore").write_text("# Created by balprov: its validation cache, safe to delete.\n*\n")
+        (self.folder / "CACHEDIR.TAG").write_text(_CACHEDIR_TAG)
 
     def _prune(self) -> None:
         files = [p for p in self.folder.glob("validate-*.json") if stat.S_ISREG(p.lstat().st_mode)]
