@@ -15,6 +15,7 @@ import importlib
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import fastjsonschema
@@ -31,6 +32,11 @@ Transform = Callable[[dict[str, Any]], dict[str, Any]]
 def _digest(name: str) -> tuple[str, bytes]:
     raw = schema_path(name).read_bytes()
     return hashlib.sha256(raw).hexdigest(), raw
+
+
+def schema_digest(name: str) -> str:
+    """The SHA-256 of the shipped schema `name`: what its generated validator and cached results depend on."""
+    return _digest(name)[0]
 
 
 def _definition(raw: bytes, transform: Transform | None) -> dict[str, Any]:
@@ -66,3 +72,27 @@ def validator_for(name: str, transform: Transform | None = None) -> Validator:
         return validate
     compiled: Validator = fastjsonschema.compile(_definition(raw, transform), use_default=False)
     return compiled
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a document does not match a schema: jsonschema's errors (in its order) to say where and why, and
+    the generated validator's message, which stands alone when jsonschema finds nothing (the two validators
+    disagree: a bug; the stricter verdict stands, never a silent pass)."""
+
+    errors: list[Any]
+    message: str
+
+
+def failure(name: str, data: Any) -> Failure | None:
+    """None when `data` matches the shipped schema `name`: the generated validator decides, and jsonschema
+    (~50 ms to import) is loaded only to explain a document that fails."""
+    try:
+        validator_for(name)(data)
+        return None
+    except fastjsonschema.JsonSchemaValueException as fast_error:
+        message = str(fast_error.message)
+    import jsonschema
+
+    schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    return Failure(list(jsonschema.Draft202012Validator(schema).iter_errors(data)), message)

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
-
-from balprov.compiled_schemas import validator_for
+from balprov.compiled_schemas import failure
 from balprov.diagnostics import Severity
 from balprov.errors import ConfigError
 from balprov.i18n import _, language
 from balprov.loading import PositionIndex, load_yaml
 from balprov.project.environment import Interpolated, interpolate
-from balprov.resources import schema_path
 
 CONFIG_NAME = "balprov.yaml"
 
@@ -120,19 +116,11 @@ def _unquoted_off(data: Any) -> None:
 
 
 def _check_schema(data: Any, text: str, name: str, resolved: Interpolated | None = None) -> None:
-    try:
-        validator_for("balprov.schema.json")(data)  # generated ahead of time: no compiling, no jsonschema
-        errors: list[Any] = []
-    except fastjsonschema.JsonSchemaValueException as fast_error:
-        import jsonschema  # ~50 ms to import: only for a balprov.yaml that is wrong, to say where and why
-
-        schema = json.loads(schema_path("balprov.schema.json").read_text(encoding="utf-8"))
-        validator = jsonschema.Draft202012Validator(schema)
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-        if not errors:  # the two validators disagree (a bug): the stricter verdict, never a silent pass
-            raise ConfigError(f"{name}: {fast_error.message}") from None
-    if errors:
-        error = errors[0]
+    found = failure("balprov.schema.json", data)
+    if found is not None and not found.errors:  # the validators disagree: the stricter verdict
+        raise ConfigError(f"{name}: {found.message}")
+    if found is not None:
+        error = min(found.errors, key=lambda e: list(e.absolute_path))
         pointer = "".join(f"/{part}" for part in error.absolute_path)
         line, column = PositionIndex(text).locate(pointer)
         raise ConfigError(f"{name}:{line}:{column}: {_schema_message(error, pointer, resolved)}")

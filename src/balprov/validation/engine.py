@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from balprov import i18n
+from balprov.compiled_schemas import schema_digest
 from balprov.diagnostics import Diagnostic, Severity
 from balprov.loading import PositionIndex, load_yaml
 from balprov.project import Project
-from balprov.resources import schema_path
 from balprov.rules import RULES, ProjectMemo, RuleContext, Summary
-from balprov.validation.cache import CACHE_FOLDER, ResultCache, code_fingerprint, context_digest, digest_of, stat_key
+from balprov.validation.cache import CACHE_FOLDER, ResultCache, code_fingerprint, context_digest, stat_key
 from balprov.validation.discovery import discover
 from balprov.validation.file_check import FileChecker, FileOutcome
 from balprov.validation.schema_check import CABINET_SCHEMA
@@ -143,7 +143,7 @@ def _open_cache(project: Project, checker: FileChecker) -> ResultCache:
     """The cache file for everything a file's result depends on besides its bytes."""
     facts = {
         "code": code_fingerprint(),
-        "schema": digest_of(schema_path(CABINET_SCHEMA).read_bytes()),
+        "schema": schema_digest(CABINET_SCHEMA),
         "severities": {slug: severity.value for slug, severity in sorted(checker.severities.items())},
         "operators": checker.context.operators,
         "today": checker.context.today,
