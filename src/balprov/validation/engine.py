@@ -175,7 +175,7 @@ def _from_cache(checker: FileChecker, work: list[_Work], outcomes: list[FileOutc
             outcomes[position] = (
                 checker.from_entry(display, entry, digest, key)
                 if full
-                else FileOutcome(display, [], entry.summary_for(display), None, digest, key, True)
+                else checker.summary_from_entry(display, entry, digest, key)
             )
     return todo
 
@@ -278,10 +278,12 @@ def _cross_file(
         severity = checker.severities[rule.id]
         if rule.check_project is None or severity == Severity.OFF:
             continue
-        memo = ProjectMemo(cache.memos.get(rule.id), fresh) if cache is not None and rule.remembers else None
-        found_by_rule = list(rule.check_project(summaries, memo=memo) if memo else rule.check_project(summaries))
-        if cache is not None and memo is not None:
+        if cache is not None and rule.remembers:
+            memo = ProjectMemo(cache.memos.get(rule.id), fresh)
+            found_by_rule = list(rule.check_project(summaries, memo=memo))
             cache.remember(rule.id, memo.result)
+        else:
+            found_by_rule = list(rule.check_project(summaries))
         for found in found_by_rule:
             if shown is not None and found.file not in shown and found.related not in shown:
                 continue

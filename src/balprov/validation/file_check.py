@@ -71,6 +71,10 @@ class FileChecker:
             display, entry.diagnostics_for(display), entry.summary_for(display), document, digest, key, True
         )
 
+    def summary_from_entry(self, display: str, entry: Entry, digest: str, key: StatKey | None) -> FileOutcome:
+        """A context file's outcome (its summary only) from the entry of the same bytes."""
+        return FileOutcome(display, [], entry.summary_for(display), None, digest, key, True)
+
     def entry_of(self, outcome: FileOutcome) -> Entry:
         kept = (self.keep_id, outcome.document) if self.keep_id is not None and outcome.document is not None else None
         return Entry.of(outcome.diagnostics, outcome.summary, kept)
@@ -79,10 +83,7 @@ class FileChecker:
         outcome = FileOutcome(display)
         cache = self.cache
         try:
-            with open(path, "rb") as handle:
-                # stat before reading: a change after it shows in the next run's stat, never the reverse
-                key = stat_key(os.fstat(handle.fileno())) if cache is not None else None
-                raw = handle.read()
+            raw, key = self._read(path)
         except OSError as error:
             message = _("cannot read the file: {reason}").format(reason=error.strerror)
             self._add(outcome, [Problem(1, 1, "yaml-syntax", message)])
@@ -128,20 +129,25 @@ class FileChecker:
         """Only what the cross-file rules need (name, address): for files read as context."""
         outcome = FileOutcome(display)
         try:
-            with open(path, "rb") as handle:
-                key = stat_key(os.fstat(handle.fileno())) if self.cache is not None else None
-                raw = handle.read()
+            raw, key = self._read(path)
         except OSError:
             return outcome
         if self.cache is not None:  # a full check of the same bytes knows the summary
             digest = digest_of(raw)
             entry = self.cache.entry(digest)
             if entry is not None:
-                return FileOutcome(display, [], entry.summary_for(display), None, digest, key, True)
+                return self.summary_from_entry(display, entry, digest, key)
         document = load_yaml(raw).data
         if document is not None:
             outcome.summary = _summary(display, document)
         return outcome
+
+    def _read(self, path: str) -> tuple[bytes, StatKey | None]:
+        """The file's bytes and, with a cache, its stat: taken before reading, so that a change after it
+        shows in the next run's stat, never the reverse."""
+        with open(path, "rb") as handle:
+            key = stat_key(os.fstat(handle.fileno())) if self.cache is not None else None
+            return handle.read(), key
 
     def _add(self, outcome: FileOutcome, problems: list[Problem]) -> None:
         for problem in problems:
