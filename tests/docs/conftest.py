@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from services.required import missing
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -15,9 +16,7 @@ def require_mkdocs() -> None:
     """Skip without MkDocs (the `docs` extra), except in CI where the site must be built."""
     if importlib.util.find_spec("mkdocs") is None or importlib.util.find_spec("material") is None:
         reason = "mkdocs and mkdocs-material are not installed: pip install -e '.[docs]' to build the site"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + " (CI=true: the documentation build is required)")
-        pytest.skip(reason)
+        missing(reason, "the documentation build is required")
 
 
 @pytest.fixture(scope="session")

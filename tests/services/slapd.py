@@ -27,6 +27,8 @@ from typing import Any
 
 import pytest
 
+from services.required import missing
+
 SUFFIX = "dc=balprov,dc=test"
 ROOT_DN = f"cn=admin,{SUFFIX}"
 ROOT_PASSWORD = "slapd-test-root-password"
@@ -293,10 +295,7 @@ def _answers(server: Slapd) -> bool:
 
 def unavailable(reason: str) -> None:
     """Skip with the reason on a developer's machine; fail in CI (CI=true), where slapd is installed."""
-    message = f"a real slapd is needed: {reason}"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message + " (CI=true: never skipped; see scripts/install-system-deps.sh)")
-    pytest.skip(message)
+    missing(f"a real slapd is needed: {reason}", "never skipped; see scripts/install-system-deps.sh")
 
 
 @pytest.fixture(scope="session")
