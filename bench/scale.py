@@ -58,67 +58,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from validate import FLOOR, SCHEMA, TODAY, as_installed, lines_per_file, luhn_ok, make_project, tool
+from validate import (
+    FLOOR,
+    SCHEMA,
+    TODAY,
+    as_installed,
+    lines_per_file,
+    luhn_ok,
+    make_project,
+    run_measured,
+    tool,
+)
 
 DEFAULT_SIZES = (1_000, 10_000, 50_000)
 CJS_SUBSET = 1_000
 MIB = 1024.0
-
-# Runs argv[2:] in a fresh process so that ru_maxrss covers this run only. With argv[1] == "1" it also samples
-# the whole process tree from /proc every 10 ms (RSS and PSS sums). Prints one JSON line.
-WRAPPER = r"""
-import json, os, resource, subprocess, sys, tempfile, time
-sample = sys.argv[1] == "1"
-page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
-def descendants(root):
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as handle:
-                    ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, ()))
-    return found
-def memory(pids):
-    rss = pss = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as handle:
-                rss += int(handle.read().split()[1]) * page_kib
-            with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
-                for line in handle:
-                    if line.startswith(b"Pss:"):
-                        pss += int(line.split()[1])
-                        break
-        except (OSError, IndexError, ValueError):
-            pass
-    return rss, pss
-errors = tempfile.TemporaryFile()
-start = time.perf_counter()
-child = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
-tree_rss = tree_pss = processes = 0
-if sample:
-    while child.poll() is None:
-        pids = descendants(child.pid)
-        rss, pss = memory(pids)
-        tree_rss, tree_pss, processes = max(tree_rss, rss), max(tree_pss, pss), max(processes, len(pids))
-        time.sleep(0.01)
-code = child.wait()
-seconds = time.perf_counter() - start
-errors.seek(0)
-print(json.dumps({
-    "code": code, "seconds": seconds, "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-    "tree_rss_kib": tree_rss, "tree_pss_kib": tree_pss, "processes": processes,
-    "stderr": errors.read()[-2000:].decode("utf-8", "replace"),
-}))
-"""
 
 
 @dataclass
@@ -132,17 +86,7 @@ class Run:
 
 def run(argv: Sequence[str], cwd: Path, expect: int = 0, sample: bool = False) -> Run:
     """One whole process under the wrapper; exits the benchmark if its exit status is not `expect`."""
-    done = subprocess.run(
-        [sys.executable, "-c", WRAPPER, "1" if sample else "0", *argv],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result = json.loads(done.stdout)
-    if result["code"] != expect:
-        shown = " ".join(Path(a).name if "/" in a else a for a in argv[:4])
-        raise SystemExit(f"{shown} ... exited with {result['code']} (expected {expect}):\n{result['stderr']}")
+    result = run_measured(argv, cwd, expect, sample)
     return Run(
         float(result["seconds"]),
         int(result["maxrss_kib"]),

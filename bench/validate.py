@@ -37,6 +37,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "schemas" / "cabinet.schema.json"
@@ -386,15 +387,62 @@ for current, dirs, names in os.walk(sys.argv[1]):
                 yaml.compose(handle.read(), Loader=loader)
 """
 
-# Runs the command in a fresh process so that ru_maxrss covers this run only; prints the wall time.
-WRAPPER = """
-import json, resource, subprocess, sys, time
+# Runs argv[2:] in a fresh process so that ru_maxrss covers this run only. With argv[1] == "1" it also samples
+# the whole process tree from /proc every 10 ms (RSS and PSS sums). Prints one JSON line.
+WRAPPER = r"""
+import json, os, resource, subprocess, sys, tempfile, time
+sample = sys.argv[1] == "1"
+page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
+def descendants(root):
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+def memory(pids):
+    rss = pss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as handle:
+                rss += int(handle.read().split()[1]) * page_kib
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"Pss:"):
+                        pss += int(line.split()[1])
+                        break
+        except (OSError, IndexError, ValueError):
+            pass
+    return rss, pss
+errors = tempfile.TemporaryFile()
 start = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+child = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+tree_rss = tree_pss = processes = 0
+if sample:
+    while child.poll() is None:
+        pids = descendants(child.pid)
+        rss, pss = memory(pids)
+        tree_rss, tree_pss, processes = max(tree_rss, rss), max(tree_pss, pss), max(processes, len(pids))
+        time.sleep(0.01)
+code = child.wait()
 seconds = time.perf_counter() - start
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": code, "seconds": seconds, "maxrss_kib": rss}))
+errors.seek(0)
+print(json.dumps({
+    "code": code, "seconds": seconds, "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "tree_rss_kib": tree_rss, "tree_pss_kib": tree_pss, "processes": processes,
+    "stderr": errors.read()[-2000:].decode("utf-8", "replace"),
+}))
 """
+
 
 FORCED_PARALLEL = (
     "import sys; import balprov.validation.engine as engine; engine.PARALLEL_THRESHOLD = 0; "
@@ -419,11 +467,25 @@ class Measure:
         return max(self.maxrss_kib) / 1024
 
 
-def run_once(argv: Sequence[str], cwd: Path, expect: int = 0) -> tuple[float, int]:
-    done = subprocess.run([sys.executable, "-c", WRAPPER, *argv], cwd=cwd, capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout)
+def run_measured(argv: Sequence[str], cwd: Path, expect: int = 0, sample: bool = False) -> dict[str, Any]:
+    """One whole process under WRAPPER (with `sample`, the tree's memory too); exits the benchmark if its exit
+    status is not `expect`. The figures as WRAPPER prints them."""
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, "1" if sample else "0", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
     if result["code"] != expect:
-        raise SystemExit(f"{' '.join(argv[:3])}... exited with {result['code']} (expected {expect})")
+        shown = " ".join(Path(a).name if "/" in a else a for a in argv[:4])
+        raise SystemExit(f"{shown} ... exited with {result['code']} (expected {expect}):\n{result['stderr']}")
+    return result
+
+
+def run_once(argv: Sequence[str], cwd: Path, expect: int = 0) -> tuple[float, int]:
+    result = run_measured(argv, cwd, expect)
     return float(result["seconds"]), int(result["maxrss_kib"])
 
 
