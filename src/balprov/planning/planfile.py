@@ -89,9 +89,9 @@ def canonical_chunks(content: dict[str, Any]) -> Iterator[str]:
         yield ("," if index else "") + canonical_json(key) + ":"
         value = content[key]
         if key == "changes" and isinstance(value, list):
-            yield "[" + ",".join(canonical_json(change) for change in value[:1])
-            for change in value[1:]:
-                yield "," + canonical_json(change)
+            yield "["
+            for position, change in enumerate(value):
+                yield ("," if position else "") + canonical_json(change)
             yield "]"
         else:
             yield canonical_json(value)
