@@ -36,6 +36,22 @@ def edit(project: Path, relative: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def test_a_plan_that_cannot_be_saved_says_where_and_exits_1(run: Run, project: Path) -> None:
+    (project / "a-file").write_text("not a folder\n", encoding="utf-8")
+    planned = run("plan", "-o", "a-file/plan.json", "--today", TODAY)
+    assert planned.code == 1
+    assert planned.err.splitlines()[-1].startswith("balprov: a-file/plan.json: cannot write: ")
+    assert "internal error" not in planned.err and list(project.glob("**/.plan.json.*")) == []
+
+
+def test_a_saved_plan_replaces_an_older_one_and_stays_private(run: Run, project: Path) -> None:
+    (project / "plan.json").write_text("old\n", encoding="utf-8")
+    (project / "plan.json").chmod(0o644)
+    assert run("plan", "-o", "plan.json", "--today", TODAY).code == 0
+    assert stat.S_IMODE((project / "plan.json").stat().st_mode) == 0o600
+    assert (project / "plan.json").read_text(encoding="utf-8").startswith("{")
+
+
 def test_first_apply_creates_everything_then_nothing_to_do(run: Run, project: Path) -> None:
     planned = run("plan", "-o", "plan.json", "--today", TODAY)
     assert planned.code == 0, planned.err

@@ -23,7 +23,7 @@ from balprov.exports.extraction_csv import render_extraction
 from balprov.exports.extraction_reader import open_extraction, scan
 from balprov.exports.fhir_bundle import bundle
 from balprov.exports.fhir_patch import patch_bundle
-from balprov.exports.output import write_atomically
+from balprov.files import write_atomically
 from balprov.formats import EXPORT_FORMATS as EXPORT_FORMATS
 from balprov.i18n import _
 from balprov.planning.normalize import Definition

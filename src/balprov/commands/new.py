@@ -17,7 +17,7 @@ from typing import TextIO, TypeVar
 
 from balprov.diagnostics import Severity
 from balprov.errors import BalprovError, UsageError
-from balprov.exports.output import write_atomically
+from balprov.files import write_atomically
 from balprov.i18n import N_, _
 from balprov.project import Project, load_project
 from balprov.reporters import REPORTERS, ReporterSettings

@@ -16,7 +16,7 @@ from typing import TextIO
 from balprov.commands.annuaire import applied_definitions
 from balprov.diagnostics import Severity
 from balprov.errors import BalprovError
-from balprov.exports.output import write_atomically
+from balprov.files import write_atomically
 from balprov.i18n import _
 from balprov.planning.normalize import Definition, normalize
 from balprov.project import Project, load_project

@@ -11,9 +11,7 @@ mailboxes that no longer exist are removed from `mailboxes/`, nothing else in DI
 from __future__ import annotations
 
 import functools
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,6 +19,7 @@ from typing import Any, TextIO
 from balprov import __version__
 from balprov.diagnostics import Severity
 from balprov.errors import BalprovError, UsageError
+from balprov.files import write_atomically
 from balprov.i18n import _
 from balprov.planning.diff import Desired
 from balprov.planning.make import desired_item, make_plan
@@ -150,24 +149,9 @@ def run(command: ReportCommand, stdout: TextIO | None = None, stderr: TextIO | N
 
 
 def _write_page(path: Path, text: str) -> None:
-    """Whole or not at all (a temporary file renamed over the page), mode 0600 as the pages name people;
-    not fsynced one by one: thousands of pages, and a report is made again in seconds."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as error:
-        raise BalprovError(
-            _("{path}: cannot write: {reason}").format(path=path, reason=error.strerror or error)
-        ) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise BalprovError(
-            _("{path}: cannot write: {reason}").format(path=path, reason=error.strerror or error)
-        ) from None
+    """Mode 0600, as the pages name people; not fsynced one by one: thousands of pages, and a report is made
+    again in seconds."""
+    write_atomically(path, text, keep_mode=False, durable=False)
 
 
 def _remove_stale_pages(pages: Path, written: set[str]) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 from balprov import __version__
 from balprov.compiled_schemas import failure
 from balprov.errors import BalprovError
+from balprov.files import write_atomically
 from balprov.i18n import _
 from balprov.planning.model import AttributeChange, Change, Drift, Plan
 from balprov.planning.normalize import canonical_json
@@ -116,19 +115,7 @@ def indented_chunks(body: dict[str, Any]) -> Iterator[str]:
 
 def write_plan(plan: Plan, path: Path) -> None:
     """Atomically (temporary file, then rename) and readable by its owner only: it holds personal data."""
-    body = plan_to_dict(plan)
-    folder = path.resolve().parent
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".balprov-plan-", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:  # mkstemp creates the file 0600
-            out.writelines(indented_chunks(body))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, indented_chunks(plan_to_dict(plan)), keep_mode=False)
 
 
 def read_plan(path: Path) -> Plan:

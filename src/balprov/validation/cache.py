@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,6 +35,8 @@ from typing import Any
 
 from balprov import __version__
 from balprov.diagnostics import Diagnostic, Severity
+from balprov.errors import BalprovError
+from balprov.files import write_atomically
 from balprov.rules import Summary
 
 FORMAT = 1
@@ -293,16 +294,9 @@ class ResultCache:
         header = json.dumps({"format": FORMAT, "context": self.context, "sha256": digest_of(body)}).encode()
         try:
             self._make_folder()
-            handle, temporary = tempfile.mkstemp(prefix=".validate-", dir=self.folder)  # created 0600
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(header + b"\n" + body)
-                os.replace(temporary, self.path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            write_atomically(self.path, header + b"\n" + body, keep_mode=False, durable=False)
             self._prune()
-        except OSError:
+        except (OSError, BalprovError):
             pass  # read-only checkout, full disk: the next run is a cold one, nothing worse
 
     def _make_folder(self) -> None:
