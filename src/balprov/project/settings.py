@@ -144,9 +144,9 @@ def _schema_message(error: Any, pointer: str, resolved: Interpolated | None) -> 
         for where in resolved.substituted
     ):
         return _("a value substituted from the environment is not valid here")
-    from balprov.validation.schema_check import _findings  # the rules' registry: loaded only when needed
+    from balprov.validation.schema_check import error_findings  # the rules' registry: loaded only when needed
 
-    found = next(_findings(error), None)
+    found = next(error_findings(error), None)
     return found[1].message if found is not None else str(error.message)
 
 

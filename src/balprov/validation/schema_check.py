@@ -146,7 +146,7 @@ class SchemaCheck:
             fast_error = error
         if self._full is None:
             self._full = _cabinet_full()
-        found = [pair for error in self._full.iter_errors(document) for pair in _findings(error)]
+        found = [pair for error in self._full.iter_errors(document) for pair in error_findings(error)]
         if not found:  # the validators disagree (a bug): report the compiled one's verdict rather than nothing
             found = [(None, Finding(_pointer(fast_error.path[1:]), str(fast_error.message)))]
         return [
@@ -165,12 +165,14 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _findings(error: Any) -> Iterator[tuple[str | None, Finding]]:
+def error_findings(error: Any) -> Iterator[tuple[str | None, Finding]]:
+    """A jsonschema error in balprov's words, as (schema keyword, finding) pairs: what `validate` reports for
+    cabinet files, and `balprov.yaml`'s errors in other languages than English."""
     keyword = error.validator
     if error.validator in ("anyOf", "oneOf") and error.context:
         # The most telling branch: the deepest error that is not a mere type mismatch.
         best = min(error.context, key=lambda e: (e.validator == "type", -len(e.absolute_path)))
-        yield from _findings(best)
+        yield from error_findings(best)
         return
     path = _pointer(error.absolute_path)
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
